@@ -1,0 +1,187 @@
+"""Abstract values: what the analyzer knows about a runtime value.
+
+A `Value` says three things at once:
+- `taint`: which key sources it carries and how (the key itself, or an object built with it),
+  each with the `Trace` of steps that brought it here;
+- `strs`: what its text could be, as known prefixes (enough to tell where a URL points);
+- `refs`: what it refers to (a library API path, a function or class of the app, an instance,
+  a heap cell, a request object), which decides what calling it or reading from it does.
+Values are immutable; joins build new ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KEY = "key"  # the secret itself, or a string or container that holds it
+HOLDER = "holder"  # an object built with it: requests made with it carry it, printing it does not
+
+MAX_STRS = 8
+MAX_REFS = 16
+MAX_TRACE = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a key enters the program."""
+    id: int
+    file: str
+    line: int
+    label: str  # "st.text_input (password)", "getpass()", "request header X-Api-Key", ...
+    origin: str  # user | env | request | param | carrier:<channel>
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    file: str
+    line: int
+    note: str
+
+
+class Trace:
+    """A persistent list of steps, newest last; sharing tails keeps extension cheap."""
+    __slots__ = ("step", "prev", "length")
+
+    def __init__(self, step: Step, prev: Trace | None = None):
+        self.step = step
+        self.prev = prev
+        self.length = 1 + (prev.length if prev else 0)
+
+    def add(self, step: Step) -> Trace:
+        if self.step == step or self.length >= MAX_TRACE:
+            return self
+        return Trace(step, self)
+
+    def steps(self) -> list[Step]:
+        out: list[Step] = []
+        node: Trace | None = self
+        while node is not None:
+            out.append(node.step)
+            node = node.prev
+        return out[::-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A possible text: `prefix` is known; `complete` says whether it is all of the text.
+    `origin` says who chose it: code, config (environment, config file), user, remote,
+    decoded (base64 and the like) or unknown."""
+    prefix: str
+    complete: bool
+    origin: str = "code"
+
+
+UNKNOWN_TEXT = Text("", False, "unknown")
+
+Ref = tuple  # ("mod", path) | ("lmod", name) | ("func", key, self_cls, closure) | ("class", key)
+#             | ("inst", key) | ("cell", key) | ("req", channel)
+
+
+class Value:
+    __slots__ = ("taint", "strs", "refs", "_fp")
+
+    def __init__(self, taint: dict | None = None, strs: frozenset = frozenset(),
+                 refs: frozenset = frozenset()):
+        self.taint: dict[tuple[int, str], Trace] = taint or {}
+        self.strs: frozenset[Text] = strs
+        self.refs: frozenset[Ref] = refs
+        self._fp = None
+
+    def __repr__(self) -> str:
+        return f"Value(taint={sorted(self.taint)}, strs={set(self.strs)}, refs={set(self.refs)})"
+
+    @property
+    def tainted(self) -> bool:
+        return bool(self.taint)
+
+    def has_key(self) -> bool:
+        return any(kind == KEY for _, kind in self.taint)
+
+    def fingerprint(self) -> tuple:
+        """What a function's behaviour can depend on (traces excluded): the memo key part."""
+        if self._fp is None:
+            self._fp = (frozenset(self.taint), self.strs, self.refs)
+        return self._fp
+
+    def same_as(self, other: Value) -> bool:
+        return self.fingerprint() == other.fingerprint()
+
+    def join(self, other: Value) -> Value:
+        if other is self or (not other.taint and not other.strs and not other.refs):
+            return self
+        if not self.taint and not self.strs and not self.refs:
+            return other
+        taint = self.taint
+        if other.taint:
+            taint = dict(self.taint)
+            for fact, trace in other.taint.items():
+                mine = taint.get(fact)
+                if mine is None or trace.length < mine.length:
+                    taint[fact] = trace
+        strs = self.strs | other.strs if other.strs else self.strs
+        if len(strs) > MAX_STRS:
+            strs = frozenset(sorted(strs, key=lambda t: (t.origin != "code", -len(t.prefix)))[:MAX_STRS])
+        refs = self.refs | other.refs if other.refs else self.refs
+        if len(refs) > MAX_REFS:
+            refs = frozenset(sorted(refs, key=repr)[:MAX_REFS])
+        return Value(taint, strs, refs)
+
+    def with_step(self, step: Step) -> Value:
+        if not self.taint:
+            return self
+        return Value({fact: trace.add(step) for fact, trace in self.taint.items()}, self.strs, self.refs)
+
+    def taint_only(self, kinds: tuple[str, ...] = (KEY, HOLDER)) -> Value:
+        """The taint of this value, without its text or references."""
+        if not self.taint:
+            return CLEAN
+        return Value({f: t for f, t in self.taint.items() if f[1] in kinds})
+
+    def as_kind(self, kind: str) -> Value:
+        """The same sources, carried as `kind` (a client built with the key holds it)."""
+        if not self.taint:
+            return CLEAN
+        taint: dict[tuple[int, str], Trace] = {}
+        for (src, _), trace in self.taint.items():
+            fact = (src, kind)
+            if fact not in taint or trace.length < taint[fact].length:
+                taint[fact] = trace
+        return Value(taint)
+
+    def with_refs(self, refs: frozenset) -> Value:
+        return Value(self.taint, self.strs, refs)
+
+    def with_strs(self, strs: frozenset) -> Value:
+        return Value(self.taint, strs, self.refs)
+
+
+CLEAN = Value()
+
+
+def join_all(values) -> Value:
+    out = CLEAN
+    for value in values:
+        out = out.join(value)
+    return out
+
+
+def text_value(text: str, origin: str = "code") -> Value:
+    return Value(strs=frozenset((Text(text, True, origin),)))
+
+
+def concat_texts(left: frozenset[Text], right: frozenset[Text]) -> frozenset[Text]:
+    """Possible texts of `left + right`; an unknown left side leaves nothing known."""
+    if not left:
+        return frozenset()
+    out = set()
+    for a in left:
+        if not a.complete:
+            out.add(a)
+            continue
+        if not right:
+            out.add(Text(a.prefix, False, a.origin))
+            continue
+        for b in right:
+            out.add(Text(a.prefix + b.prefix, b.complete, a.origin if a.prefix else b.origin))
+    if len(out) > MAX_STRS:
+        out = set(sorted(out, key=lambda t: -len(t.prefix))[:MAX_STRS])
+    return frozenset(out)
