@@ -39,9 +39,11 @@ class Index(Expr):
 
 @dataclass(slots=True)
 class Slice(Expr):
-    """`x[a:b]`: a piece of a string is not the secret any more (masking)."""
+    """`x[a:b]`. `masks` says the slice keeps only a few characters of one end (`key[:4]`,
+    `key[-4:]`): a masked key is not the key any more; `auth[7:]` still is."""
     obj: Expr
     bounds: tuple[Expr, ...]
+    masks: bool
 
 
 @dataclass(slots=True)
@@ -266,5 +268,6 @@ class Module:
     functions: list[Function] = field(default_factory=list)
     classes: list[Class] = field(default_factory=list)
     imports: tuple[str, ...] = ()  # every imported module name, for the app-type detection
+    names_used: frozenset[str] = frozenset()  # every name read (not defined) in the module
     line_map: tuple[tuple[int, int, int], ...] | None = None  # per line: (file line, cell, cell line)
     error_count: int = 0  # parse errors seen (ERROR or missing nodes)

@@ -36,6 +36,7 @@ class _Builder:
         self.functions: list[ir.Function] = []
         self.classes: list[ir.Class] = []
         self.imports: set[str] = set()
+        self.names_used: set[str] = set()  # names read anywhere: a function never named is an entry point
         self.errors = 0
         self.bound: list[set[str]] = [set()]  # names bound in each enclosing function scope
         self.declared: list[set[str]] = [set()]  # names declared global/nonlocal there
@@ -46,7 +47,7 @@ class _Builder:
         body = self.block(root)
         return ir.Module(path=self.path, language="python", body=body, functions=self.functions,
                          classes=self.classes, imports=tuple(sorted(self.imports)),
-                         error_count=self.errors)
+                         names_used=frozenset(self.names_used), error_count=self.errors)
 
     # statements -------------------------------------------------------------------------
 
@@ -386,7 +387,9 @@ class _Builder:
         return ir.Opaque(tuple(self.expr(c) for c in node.named_children()))
 
     def identifier(self, node: SgNode) -> ir.Expr:
-        return ir.Name(node.text())
+        name = node.text()
+        self.names_used.add(name)
+        return ir.Name(name)
 
     def string(self, node: SgNode) -> ir.Expr:
         parts: list[ir.Expr] = []
@@ -436,14 +439,16 @@ class _Builder:
         return ir.Const({"true": True, "false": False}.get(node.kind()))
 
     def attribute(self, node: SgNode) -> ir.Expr:
-        return ir.Attr(self.expr(node.field("object")), node.field("attribute").text())
+        name = node.field("attribute").text()
+        self.names_used.add(name)
+        return ir.Attr(self.expr(node.field("object")), name)
 
     def subscript(self, node: SgNode) -> ir.Expr:
         obj = self.expr(node.field("value"))
         indexes = node.field_children("subscript")
         if any(i.kind() == "slice" for i in indexes):
             bounds = tuple(self.expr(c) for i in indexes for c in i.named_children())
-            return ir.Slice(obj, bounds)
+            return ir.Slice(obj, bounds, len(indexes) == 1 and _is_mask(indexes[0]))
         if len(indexes) == 1:
             return ir.Index(obj, self.expr(indexes[0]))
         return ir.Index(obj, ir.Seq(tuple(self.expr(i) for i in indexes)))
@@ -533,6 +538,30 @@ class _Builder:
     def splat(self, node: SgNode) -> ir.Expr:
         children = node.named_children()
         return ir.Starred(self.expr(children[0])) if children else ir.Opaque(())
+
+
+MASK_CHARACTERS = 12  # `key[:n]` / `key[-n:]` with n up to this shows too little to be the key
+
+
+def _is_mask(node: SgNode) -> bool:
+    """A slice that keeps at most a few characters at one end: `[:4]`, `[0:6]`, `[-4:]`."""
+    if node.kind() != "slice":
+        return False
+    parts: list[list[str]] = [[]]
+    for child in node.children():
+        if child.kind() == ":":
+            parts.append([])
+        else:
+            parts[-1].append(child.text().replace(" ", ""))
+    start = "".join(parts[0])
+    stop = "".join(parts[1]) if len(parts) > 1 else ""
+    step = "".join(parts[2]) if len(parts) > 2 else ""
+    if step not in ("", "1"):
+        return False
+    small = {str(n) for n in range(1, MASK_CHARACTERS + 1)}
+    if start in ("", "0") and stop in small:
+        return True
+    return stop == "" and start.startswith("-") and start[1:] in small
 
 
 _STATEMENTS = {

@@ -1,0 +1,161 @@
+"""The analyzer's knowledge as data: the tables in trustcheck/catalog/ and the rules' sinks,
+loaded once and compiled for matching."""
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..rules import SinkSpec, load_rules
+from .paths import PatternIndex
+
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+
+
+def _load(name: str) -> dict:
+    with open(CATALOG_DIR / name, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    hosts: tuple[str, ...]
+    packages: tuple[str, ...]
+    key_formats: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    label: str
+    origin: str
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class CallbackSpec:
+    function: tuple[str, ...]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    leading: int
+
+
+class Providers:
+    """Provider hosts, SDK packages and key formats (catalog/providers.toml)."""
+
+    def __init__(self, raw: dict):
+        self.loopback = tuple(raw["loopback"])
+        self.providers = tuple(
+            Provider(p["name"], tuple(p["hosts"]), tuple(p.get("packages", ())),
+                     tuple(re.compile(f) for f in p.get("key_formats", ())))
+            for p in raw["provider"])
+        self._exact = {h for p in self.providers for h in p.hosts if "*" not in h}
+        self._wild = [h for p in self.providers for h in p.hosts if "*" in h]
+        self._packages = {pkg: p for p in self.providers for pkg in p.packages}
+
+    def is_provider_host(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return host in self._exact or any(fnmatch.fnmatchcase(host, w) for w in self._wild)
+
+    def is_loopback(self, host: str) -> bool:
+        host = host.lower()
+        return any(fnmatch.fnmatchcase(host, pattern) for pattern in self.loopback)
+
+    def provider_of_package(self, path: tuple[str, ...]) -> Provider | None:
+        """The provider whose SDK an API path belongs to (longest package prefix)."""
+        for end in range(len(path), 0, -1):
+            provider = self._packages.get(".".join(path[:end]))
+            if provider is not None:
+                return provider
+        return None
+
+
+class PythonCatalog:
+    """What Python libraries do with values (catalog/python.toml) and the rules' Python sinks."""
+
+    def __init__(self, raw: dict, names: dict):
+        app = raw["app"]
+        self.server_frameworks = tuple(app["server_frameworks"])
+        self.session_scripts = tuple(app["session_scripts"])
+        self.call_sources: PatternIndex[SourceSpec] = PatternIndex()
+        self.read_sources: PatternIndex[SourceSpec] = PatternIndex()
+        for entry in raw["source"]:
+            spec = SourceSpec(entry["label"], entry["origin"], entry.get("when", ""))
+            self.call_sources.add(entry.get("calls", ()), spec)
+            self.read_sources.add(entry.get("reads", ()), spec)
+        request = raw["request"]
+        self.request_objects = PatternIndex[bool]()
+        self.request_objects.add(request["objects"], True)
+        self.request_param_names = frozenset(request["param_names"])
+        self.request_annotations = frozenset(request["annotations"])
+        self.route_decorators = frozenset(request["route_decorators"])
+        self.request_parameter_defaults = frozenset(request["parameter_defaults"])
+        self.request_channels: dict[str, str] = dict(request["channels"])
+        sanitizers = raw["sanitizers"]
+        self.sanitizers = PatternIndex[bool]()
+        self.sanitizers.add(sanitizers["calls"], True)
+        self.sanitizer_names = re.compile(sanitizers["names"])
+        self.predicate_methods = frozenset(sanitizers["predicate_methods"])
+        flow = raw["flow"]
+        self.consumers = tuple(tuple(c.split(".")) for c in flow["consumers"])
+        self.base_url_keywords = frozenset(flow["base_url_keywords"])
+        self.credential_keywords = re.compile(flow["credential_keywords"])
+        self.mutators = frozenset(flow["mutators"])
+        self.propagating_methods = frozenset(flow["propagating_methods"])
+        self.config_readers = PatternIndex[bool]()
+        self.config_readers.add(flow["config_readers"], True)
+        self.config_reads = PatternIndex[bool]()
+        self.config_reads.add(flow["config_reads"], True)
+        self.fetchers = PatternIndex[bool]()
+        self.fetchers.add(flow["fetchers"], True)
+        self.decoders = PatternIndex[bool]()
+        self.decoders.add(flow["decoders"], True)
+        self.callbacks: PatternIndex[CallbackSpec] = PatternIndex()
+        for entry in raw.get("callback", ()):
+            spec = CallbackSpec(tuple(entry["function"]), tuple(entry.get("inputs", ())),
+                                tuple(entry.get("outputs", ())), int(entry.get("leading", 0)))
+            self.callbacks.add(entry["calls"], spec)
+        self.sink_calls: PatternIndex[SinkSpec] = PatternIndex()
+        self.sink_stores: PatternIndex[SinkSpec] = PatternIndex()
+        for rule in load_rules().values():
+            for sink in rule.python:
+                self.sink_calls.add(sink.calls, sink)
+                self.sink_stores.add(sink.stores, sink)
+        flags = re.IGNORECASE
+        self.key_identifier = re.compile(names["identifier"], flags)
+        self.key_request_field = re.compile(names["request_field"], flags)
+        self.key_env = re.compile(names["env"], flags)
+        self.key_label = re.compile(names["label"], flags)
+
+    def is_consumer(self, path: tuple[str, ...]) -> bool:
+        return any(path[:len(c)] == c for c in self.consumers)
+
+    def is_key_name(self, name: str) -> bool:
+        return bool(self.key_identifier.search(_snake(name)))
+
+    def is_key_field(self, name: str) -> bool:
+        return bool(self.key_request_field.search(_snake(name)))
+
+    def is_key_env(self, name: str) -> bool:
+        return bool(self.key_env.search(name.strip().lower()))
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _snake(name: str) -> str:
+    """`apiKey` -> `api_key`, `X-Api-Key` -> `x_api_key`."""
+    return _CAMEL.sub("_", name.strip()).lower().replace("-", "_").replace(" ", "_")
+
+
+@cache
+def providers() -> Providers:
+    return Providers(_load("providers.toml"))
+
+
+@cache
+def python_catalog() -> PythonCatalog:
+    return PythonCatalog(_load("python.toml"), _load("names.toml"))

@@ -1,0 +1,420 @@
+"""The abstract interpreter: runs IR statements over `Value`s instead of real values.
+
+Statements run in order (flow-sensitive within a function); branches run from copies of the
+local state and are joined; loops run twice so values carried round the loop are seen.
+Module globals, object fields and library module attributes live in the program's heap,
+flow-insensitively (a join of every write), so functions see what any code stored there.
+Calls are handled by `calls.CallHandler`.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING, Callable
+
+from . import ir
+from .values import (CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Step, Text, Value, concat_texts, join_all,
+                     text_value)
+
+if TYPE_CHECKING:
+    from .program import Program
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+MAX_LOOP_PASSES = 2
+_UNKNOWN_TEXTS = frozenset({UNKNOWN_TEXT})
+
+
+class Frame:
+    """The state of one running function, module top level or class body."""
+    __slots__ = ("program", "module", "func", "func_key", "cls", "locals", "closure", "returns",
+                 "depth", "kind", "nonlocals", "line")
+
+    def __init__(self, program: Program, module: ir.Module, kind: str, func: ir.Function | None = None,
+                 func_key: tuple | None = None, cls: tuple | None = None, closure: Frame | None = None,
+                 depth: int = 0):
+        self.program = program
+        self.module = module
+        self.kind = kind  # module | function | class
+        self.func = func
+        self.func_key = func_key
+        self.cls = cls  # the class whose method (or body) this is
+        self.locals: dict[str, Value] = {}
+        self.closure = closure
+        self.returns = CLEAN
+        self.depth = depth
+        self.nonlocals: set[str] = set()
+        self.line = 0
+
+
+class Interpreter:
+    def __init__(self, program: Program):
+        self.program = program
+        self.calls = None  # set by Program: the CallHandler (calls need the interpreter too)
+        self._stmt: dict[type, Callable] = {
+            ir.Assign: self.s_assign, ir.AugAssign: self.s_augassign, ir.ExprStmt: self.s_expr,
+            ir.Return: self.s_return, ir.Raise: self.s_raise, ir.If: self.s_if, ir.Loop: self.s_loop,
+            ir.With: self.s_with, ir.Try: self.s_try, ir.Def: self.s_def, ir.ClassDef: self.s_class,
+            ir.Import: self.s_import, ir.ImportFrom: self.s_import_from, ir.Scope: self.s_scope,
+        }
+        self._expr: dict[type, Callable] = {
+            ir.Name: self.e_name, ir.Const: self.e_const, ir.Attr: self.e_attr, ir.Index: self.e_index,
+            ir.Slice: self.e_slice, ir.Call: self.e_call, ir.Str: self.e_str, ir.BinOp: self.e_binop,
+            ir.Either: self.e_either, ir.Opaque: self.e_opaque, ir.Seq: self.e_seq, ir.Dict: self.e_dict,
+            ir.Starred: self.e_starred, ir.Lambda: self.e_lambda, ir.Comp: self.e_comp,
+            ir.Walrus: self.e_walrus, ir.Yield: self.e_yield,
+        }
+
+    # statements ---------------------------------------------------------------------------
+
+    def run(self, body: tuple[ir.Stmt, ...], frame: Frame) -> None:
+        program = self.program
+        for stmt in body:
+            program.tick()
+            self._stmt[type(stmt)](stmt, frame)
+
+    def s_assign(self, s: ir.Assign, f: Frame) -> None:
+        f.line = s.line
+        value = self.eval(s.value, f)
+        for target in s.targets:
+            self.assign(target, value, f)
+
+    def s_augassign(self, s: ir.AugAssign, f: Frame) -> None:
+        f.line = s.line
+        value = self.eval(s.value, f)
+        current = self.eval(s.target, f)
+        combined = current.join(value.taint_only())
+        if s.op == "+=" and current.strs:
+            combined = combined.with_strs(concat_texts(current.strs, value.strs or _UNKNOWN_TEXTS))
+        self.assign(s.target, combined, f)
+
+    def s_expr(self, s: ir.ExprStmt, f: Frame) -> None:
+        f.line = s.line
+        self.eval(s.expr, f)
+
+    def s_return(self, s: ir.Return, f: Frame) -> None:
+        f.line = s.line
+        if s.value is None:
+            return
+        value = self.eval(s.value, f)
+        if value.taint and f.func is not None:
+            value = value.with_step(Step(f.module.path, s.line, f"returned by {f.func.name}()"))
+        f.returns = f.returns.join(value)
+
+    def s_raise(self, s: ir.Raise, f: Frame) -> None:
+        f.line = s.line
+        if s.value is not None:
+            self.calls.check_raise(s, self.eval(s.value, f), f)
+
+    def s_if(self, s: ir.If, f: Frame) -> None:
+        self.eval(s.test, f)
+        before = dict(f.locals)
+        self.run(s.body, f)
+        after_body = f.locals
+        f.locals = before
+        self.run(s.orelse, f)
+        f.locals = _merge(after_body, f.locals)
+
+    def s_loop(self, s: ir.Loop, f: Frame) -> None:
+        f.line = s.line
+        iterable = self.eval(s.iterable, f)
+        before = dict(f.locals)
+        for _ in range(MAX_LOOP_PASSES):
+            if s.target is not None:
+                self.assign(s.target, iterable, f)  # containers are not split
+            self.run(s.body, f)
+        self.run(s.orelse, f)
+        f.locals = _merge(before, f.locals)
+
+    def s_with(self, s: ir.With, f: Frame) -> None:
+        f.line = s.line
+        for expr, target in s.items:
+            value = self.eval(expr, f)
+            if target is not None:
+                self.assign(target, value, f)
+        self.run(s.body, f)
+
+    def s_try(self, s: ir.Try, f: Frame) -> None:
+        before = dict(f.locals)
+        self.run(s.body, f)
+        self.run(s.orelse, f)
+        merged = _merge(before, f.locals)
+        outcomes = [f.locals]
+        for name, body in s.handlers:
+            f.locals = dict(merged)
+            if name:
+                f.locals[name] = CLEAN
+            self.run(body, f)
+            outcomes.append(f.locals)
+        state = outcomes[0]
+        for other in outcomes[1:]:
+            state = _merge(state, other)
+        f.locals = state
+        self.run(s.final, f)
+
+    def s_def(self, s: ir.Def, f: Frame) -> None:
+        func = f.module.functions[s.func]
+        if func.cls is not None and f.kind == "class":
+            return  # methods are reached through their class
+        closure = self.program.register_closure(f) if f.kind == "function" else None
+        self.bind(func.name, Value(refs=frozenset({("func", (f.module.path, s.func), None, closure)})), f)
+
+    def s_class(self, s: ir.ClassDef, f: Frame) -> None:
+        self.program.define_class(f.module, s.cls, f)
+
+    def s_import(self, s: ir.Import, f: Frame) -> None:
+        f.line = s.line
+        if s.alias:
+            self.bind(s.alias, self.program.import_module(s.module, f.module), f)
+        else:
+            top = s.module.split(".")[0]
+            self.program.import_module(s.module, f.module)  # runs the app's own modules
+            self.bind(top, self.program.import_module(top, f.module, run=False), f)
+
+    def s_import_from(self, s: ir.ImportFrom, f: Frame) -> None:
+        f.line = s.line
+        for name, alias in s.names:
+            if name == "*":
+                for star_name, value in self.program.star_import(s.module, s.level, f.module):
+                    self.bind(star_name, value, f)
+            else:
+                self.bind(alias, self.program.import_name(s.module, s.level, name, f.module), f)
+
+    def s_scope(self, s: ir.Scope, f: Frame) -> None:
+        if s.kind == "nonlocal":
+            f.nonlocals.update(s.names)
+
+    # names --------------------------------------------------------------------------------
+
+    def bind(self, name: str, value: Value, f: Frame) -> None:
+        """Assign `value` to a plain name, in the scope Python would use."""
+        if f.kind == "module":
+            f.locals[name] = value
+            self.program.write_global(f.module, name, value, f, from_function=False)
+        elif f.kind == "class":
+            f.locals[name] = value
+            self.program.heap_write(("f", f.cls, name), value)
+        elif name in f.func.locals:
+            f.locals[name] = value
+        elif name in f.nonlocals:
+            outer = self._enclosing_with(name, f)
+            if outer is not None:
+                outer.locals[name] = outer.locals.get(name, CLEAN).join(value)
+        else:
+            self.program.write_global(f.module, name, value, f, from_function=True)
+
+    def lookup(self, name: str, f: Frame) -> Value:
+        if f.kind == "function":
+            if name in f.func.locals:
+                return f.locals.get(name, CLEAN)
+            outer = self._enclosing_with(name, f)
+            if outer is not None:
+                return outer.locals.get(name, CLEAN)
+        elif name in f.locals:
+            return f.locals[name]
+        value = self.program.read_global(f.module, name)
+        if value is not None:
+            return value
+        if name in BUILTIN_NAMES:
+            return Value(refs=frozenset({("mod", (name,))}))
+        return Value(strs=_UNKNOWN_TEXTS, refs=frozenset({("mod", ("?" + name.lower().lstrip("_"),))}))
+
+    @staticmethod
+    def _enclosing_with(name: str, f: Frame) -> Frame | None:
+        outer = f.closure
+        while outer is not None:
+            if outer.kind == "function" and name in outer.func.locals:
+                return outer
+            if outer.kind == "module":
+                return None
+            outer = outer.closure
+        return None
+
+    def assign(self, target: ir.Expr, value: Value, f: Frame) -> None:
+        kind = type(target)
+        if kind is ir.Name:
+            if value.taint:
+                value = value.with_step(Step(f.module.path, f.line, f"assigned to {target.id}"))
+            self.bind(target.id, value, f)
+        elif kind is ir.Seq:
+            for item in target.items:
+                self.assign(item, value, f)
+        elif kind is ir.Starred:
+            self.assign(target.value, value, f)
+        elif kind is ir.Attr:
+            self.store(target, value, f)
+        elif kind is ir.Index:
+            self.store(target, value, f)
+
+    def store(self, target: ir.Expr, value: Value, f: Frame, weak: bool = False) -> None:
+        """Store into `obj.attr` or `obj[index]`: a heap cell when the object has an identity
+        (an instance, a class, a module attribute), else into the object itself."""
+        obj_expr = target.obj
+        obj = self.eval(obj_expr, f)
+        if type(target) is ir.Attr:
+            name, label = target.attr, f"{_describe(obj_expr)}.{target.attr}"
+        else:
+            index = self.eval(target.index, f)
+            name, label = _const_name(index), f"{_describe(obj_expr)}[...]"
+        if value.taint and not weak:
+            value = value.with_step(Step(f.module.path, f.line, f"stored in {label}"))
+        has_identity = False
+        for ref in obj.refs:
+            tag = ref[0]
+            if tag == "inst" or tag == "class":
+                has_identity = True
+                self.program.heap_write(("f", ref[1], name or "[]"), value)
+                if tag == "class" and f.kind == "function":
+                    self.program.check_global_store(f, f"{label}", value)
+            elif tag == "lmod":
+                has_identity = True
+                module = self.program.module_named(ref[1])
+                if module is not None and name:
+                    self.program.write_global(module, name, value, f, from_function=f.kind == "function")
+            elif tag == "mod":
+                path = ref[1]
+                suffix = (name,) if type(target) is ir.Attr else ("[]",)
+                self.calls.check_store(path + suffix, value, f)
+                if "()" not in path and not path[0].startswith("?"):
+                    has_identity = True
+                    self.program.heap_write(("m", path + ((name,) if name else ("[]",))), value)
+            elif tag == "cell":
+                has_identity = True
+                self.program.heap_write(ref[1], value)
+        if not has_identity and value.taint:
+            self.store_into(obj_expr, value.taint_only(), f)
+
+    def store_into(self, expr: ir.Expr, value: Value, f: Frame) -> None:
+        """The object `expr` now holds `value` somewhere inside it (weak update)."""
+        kind = type(expr)
+        if kind is ir.Name:
+            self.bind(expr.id, self.lookup(expr.id, f).join(value), f)
+        elif kind is ir.Attr or kind is ir.Index:
+            self.store(expr, value, f, weak=True)
+
+    # expressions --------------------------------------------------------------------------
+
+    def eval(self, e: ir.Expr, f: Frame) -> Value:
+        return self._expr[type(e)](e, f)
+
+    def e_name(self, e: ir.Name, f: Frame) -> Value:
+        return self.lookup(e.id, f)
+
+    def e_const(self, e: ir.Const, f: Frame) -> Value:
+        return text_value(e.value) if isinstance(e.value, str) else CLEAN
+
+    def e_attr(self, e: ir.Attr, f: Frame) -> Value:
+        return self.calls.attr(self.eval(e.obj, f), e.attr, f)
+
+    def e_index(self, e: ir.Index, f: Frame) -> Value:
+        return self.calls.index(self.eval(e.obj, f), self.eval(e.index, f), f)
+
+    def e_slice(self, e: ir.Slice, f: Frame) -> Value:
+        obj = self.eval(e.obj, f)
+        for bound in e.bounds:
+            self.eval(bound, f)
+        if not e.masks:
+            return obj
+        holders = {fact: t for fact, t in obj.taint.items() if fact[1] == HOLDER}
+        return Value(holders, frozenset(Text(t.prefix, False, t.origin) for t in obj.strs), obj.refs)
+
+    def e_call(self, e: ir.Call, f: Frame) -> Value:
+        return self.calls.call(e, f)
+
+    def e_str(self, e: ir.Str, f: Frame) -> Value:
+        taint: dict = {}
+        strs: frozenset[Text] | None = None
+        for part in e.parts:
+            value = self.eval(part, f)
+            for fact, trace in value.taint.items():
+                if fact[1] == KEY and (fact not in taint or trace.length < taint[fact].length):
+                    taint[fact] = trace
+            part_strs = value.strs or _UNKNOWN_TEXTS
+            strs = part_strs if strs is None else concat_texts(strs, part_strs)
+        return Value(taint, strs or frozenset())
+
+    def e_binop(self, e: ir.BinOp, f: Frame) -> Value:
+        left = self.eval(e.left, f)
+        right = self.eval(e.right, f)
+        if e.op == "+":
+            strs = concat_texts(left.strs, right.strs or _UNKNOWN_TEXTS) if left.strs else frozenset()
+            return Value(left.join(right).taint_only((KEY,)).taint, strs, left.refs)
+        if e.op == "%":
+            strs = frozenset(Text(t.prefix.split("%")[0], "%" not in t.prefix and t.complete, t.origin)
+                             for t in left.strs)
+            return Value(left.join(right).taint_only((KEY,)).taint, strs)
+        if e.op == "*" and (left.strs or right.strs):
+            return Value(left.join(right).taint_only((KEY,)).taint)  # "ab" * n: repetition
+        return Value(left.join(right).taint, frozenset(), left.refs)
+
+    def e_either(self, e: ir.Either, f: Frame) -> Value:
+        return join_all(self.eval(option, f) for option in e.options)
+
+    def e_opaque(self, e: ir.Opaque, f: Frame) -> Value:
+        for part in e.parts:
+            self.eval(part, f)
+        return CLEAN
+
+    def e_seq(self, e: ir.Seq, f: Frame) -> Value:
+        return join_all(self.eval(item, f) for item in e.items)
+
+    def e_dict(self, e: ir.Dict, f: Frame) -> Value:
+        out = CLEAN
+        for key in e.keys:
+            if key is not None:
+                out = out.join(self.eval(key, f).taint_only())
+        for value in e.values:
+            out = out.join(self.eval(value, f))
+        return out
+
+    def e_starred(self, e: ir.Starred, f: Frame) -> Value:
+        return self.eval(e.value, f)
+
+    def e_lambda(self, e: ir.Lambda, f: Frame) -> Value:
+        closure = self.program.register_closure(f) if f.kind == "function" else None
+        return Value(refs=frozenset({("func", (f.module.path, e.func), None, closure)}))
+
+    def e_comp(self, e: ir.Comp, f: Frame) -> Value:
+        for target, iterable in e.loops:
+            self.assign(target, self.eval(iterable, f), f)
+        for condition in e.conditions:
+            self.eval(condition, f)
+        return self.eval(e.element, f)
+
+    def e_walrus(self, e: ir.Walrus, f: Frame) -> Value:
+        value = self.eval(e.value, f)
+        self.assign(e.target, value, f)
+        return value
+
+    def e_yield(self, e: ir.Yield, f: Frame) -> Value:
+        if e.value is not None:
+            value = self.eval(e.value, f)
+            if value.taint and f.func is not None:
+                value = value.with_step(Step(f.module.path, f.line, f"yielded by {f.func.name}()"))
+            f.returns = f.returns.join(value)
+        return CLEAN
+
+
+def _merge(a: dict[str, Value], b: dict[str, Value]) -> dict[str, Value]:
+    if a is b:
+        return a
+    out = dict(a)
+    for name, value in b.items():
+        mine = out.get(name)
+        out[name] = value if mine is None else mine.join(value)
+    return out
+
+
+def _const_name(index: Value) -> str | None:
+    texts = [t for t in index.strs if t.complete]
+    return texts[0].prefix if len(texts) == 1 and len(index.strs) == 1 else None
+
+
+def _describe(expr: ir.Expr) -> str:
+    if type(expr) is ir.Name:
+        return expr.id
+    if type(expr) is ir.Attr:
+        return f"{_describe(expr.obj)}.{expr.attr}"
+    if type(expr) is ir.Index:
+        return f"{_describe(expr.obj)}[...]"
+    if type(expr) is ir.Call:
+        return f"{_describe(expr.func)}()"
+    return "an object"

@@ -1,0 +1,461 @@
+"""The whole program: its modules, how imports resolve, the shared heap, and the fixpoint.
+
+`Program.analyze()` runs every module's top level, then every entry point (a route handler, a
+function nothing in the app calls) with the values the outside world gives it. What any code
+stores in the heap (module globals, object fields, library module attributes) is seen by all
+readers in the next round; rounds repeat until the heap stops growing.
+"""
+from __future__ import annotations
+
+import posixpath
+import time
+from dataclasses import dataclass, field
+
+from ..rules import load_rules
+from . import ir
+from .calls import MAX_DEPTH, CallHandler
+from .catalog import python_catalog
+from .context import module_contexts, session_scripts
+from .interp import Frame, Interpreter
+from .values import CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Source, Step, Text, Trace, Value
+
+MAX_ROUNDS = 4
+_UNKNOWN = Value(strs=frozenset({UNKNOWN_TEXT}))
+
+
+class AnalysisBudgetExceeded(Exception):
+    """The analysis ran out of its time budget."""
+
+
+@dataclass
+class RawFinding:
+    """A rule that fired at a place, with every source that reached it."""
+    rule: str
+    file: str
+    line: int
+    end_line: int
+    context: str
+    call: str = ""
+    host: str = ""
+    facts: dict = field(default_factory=dict)  # (source id, kind) -> Trace
+
+
+@dataclass
+class ClassInfo:
+    app_bases: list[tuple] = field(default_factory=list)
+    external_bases: list[tuple] = field(default_factory=list)
+
+
+class Program:
+    def __init__(self, modules: list[ir.Module], deadline: float | None = None):
+        self.catalog = python_catalog()
+        self.rules = load_rules()
+        self.modules = {m.path: m for m in modules}
+        self.deadline = deadline
+        self._ticks = 0
+        self._index_modules()
+        self.contexts = module_contexts(self.modules, self.import_edges, self.catalog.server_frameworks)
+        self.session_scripts = session_scripts(self.modules, self.catalog.session_scripts)
+        self.imported = {imp for m in modules for imp in m.imports}
+        self.names_used = frozenset().union(*(m.names_used for m in modules)) if modules else frozenset()
+        self.interp = Interpreter(self)
+        self.calls = CallHandler(self, self.interp)
+        self.interp.calls = self.calls
+        self.heap: dict[tuple, Value] = {}
+        self.heap_changed = False
+        self.sources: list[Source] = []
+        self._source_ids: dict[tuple, int] = {}
+        self.findings: dict[tuple, RawFinding] = {}
+        self.expected: dict[tuple, str] = {}
+        self.request_key_channels: set[str] = set()
+        self.externally_written: set[tuple[str, str]] = set()
+        self._reset_round()
+
+    def _reset_round(self) -> None:
+        self.memo: dict[tuple, Value] = {}
+        self.active: set[tuple] = set()
+        self.called: set[tuple] = set()
+        self.done: set[str] = set()
+        self.running: set[str] = set()
+        self.closures: dict[int, Frame] = {}
+        self.class_info: dict[tuple, ClassInfo] = {}
+        self.frames: dict[str, Frame] = {}
+
+    # modules and imports ----------------------------------------------------------------
+
+    def _index_modules(self) -> None:
+        self.by_name: dict[str, list[str]] = {}
+        self.packages: set[str] = set()  # package folders ("lib"), for `import lib.x`
+        for path in sorted(self.modules, key=lambda p: (p.count("/"), p)):
+            parts = path[: -len(posixpath.splitext(path)[1])].split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+                self.packages.add("/".join(parts))
+            for folder in range(1, len(parts)):
+                self.packages.add("/".join(parts[:folder]))
+            for start in range(len(parts)):
+                self.by_name.setdefault(".".join(parts[start:]), []).append(path)
+        self.import_edges: dict[str, set[str]] = {}
+        for path, module in self.modules.items():
+            targets = {self.resolve(name, path) for name in module.imports}
+            self.import_edges[path] = {t for t in targets if t}
+            bodies = [module.body, *(fn.body for fn in module.functions), *(c.body for c in module.classes)]
+            for stmt in (s for body in bodies for s in _relative_imports(body)):
+                target = self.resolve_from(stmt.module, stmt.level, path)
+                if target:
+                    self.import_edges[path].add(target)
+
+    def resolve(self, name: str, from_path: str) -> str | None:
+        """The app file a module name refers to (a sibling module first, as Python does for
+        scripts), or None for a library."""
+        here = posixpath.dirname(from_path)
+        local = posixpath.join(here, *name.split(".")) if name else here
+        for candidate in (local + ".py", local + "/__init__.py"):
+            if candidate in self.modules:
+                return candidate
+        if local in self.packages:
+            return local + "/"
+        paths = self.by_name.get(name)
+        if paths:
+            return paths[0]
+        folder = name.replace(".", "/")
+        return folder + "/" if folder in self.packages else None
+
+    def resolve_from(self, module: str, level: int, from_path: str) -> str | None:
+        if level == 0:
+            return self.resolve(module, from_path)
+        base = posixpath.dirname(from_path)
+        for _ in range(level - 1):
+            base = posixpath.dirname(base)
+        target = posixpath.join(base, *module.split(".")) if module else base
+        for candidate in (target + ".py", target + "/__init__.py"):
+            if candidate in self.modules:
+                return candidate
+        return target + "/" if target in self.packages else None
+
+    def module_named(self, path: str) -> ir.Module | None:
+        return self.modules.get(path) or self.modules.get(path + "__init__.py")
+
+    def run_module(self, path: str) -> None:
+        if path.endswith("/"):
+            path += "__init__.py"
+        module = self.modules.get(path)
+        if module is None or path in self.done or path in self.running:
+            return
+        self.running.add(path)
+        frame = Frame(self, module, "module")
+        self.frames[path] = frame
+        try:
+            self.interp.run(module.body, frame)
+        finally:
+            self.running.discard(path)
+            self.done.add(path)
+
+    def _module_value(self, path: str, run: bool) -> Value:
+        if run:
+            self.run_module(path)
+        return Value(refs=frozenset({("lmod", path)}))
+
+    def import_module(self, name: str, importer: ir.Module, run: bool = True) -> Value:
+        path = self.resolve(name, importer.path)
+        if path is not None:
+            return self._module_value(path, run)
+        return self.library(tuple(name.split(".")))
+
+    def library(self, path: tuple[str, ...]) -> Value:
+        """A library API path; a request proxy (flask.request) is marked as one."""
+        refs = {("mod", path)}
+        if self.catalog.request_objects.match(path):
+            refs.add(("req", "any"))
+        return Value(refs=frozenset(refs))
+
+    def import_name(self, module: str, level: int, name: str, importer: ir.Module) -> Value:
+        path = self.resolve_from(module, level, importer.path)
+        if path is None:
+            if level:
+                return Value(refs=frozenset({("mod", ("?" + name.lower(),))}))
+            return self.library(tuple(module.split(".")) + (name,))
+        return self.module_attr(path, name)
+
+    def module_attr(self, path: str, name: str) -> Value:
+        folder = path[:-1] if path.endswith("/") else (posixpath.dirname(path) if path.endswith("__init__.py") else None)
+        if folder is not None:
+            sub = posixpath.join(folder, name)
+            for candidate in (sub + ".py", sub + "/__init__.py"):
+                if candidate in self.modules:
+                    return self._module_value(candidate, True)
+            if sub in self.packages:
+                return Value(refs=frozenset({("lmod", sub + "/")}))
+            path = folder + "/__init__.py"
+        self.run_module(path)
+        value = self.heap.get(("g", path, name))
+        if value is None:
+            return Value(refs=frozenset({("mod", ("?" + name.lower(),))}))
+        return value
+
+    def star_import(self, module: str, level: int, importer: ir.Module) -> list[tuple[str, Value]]:
+        path = self.resolve_from(module, level, importer.path)
+        if path is None:
+            return []
+        if path.endswith("/"):
+            path += "__init__.py"
+        self.run_module(path)
+        return [(cell[2], value) for cell, value in list(self.heap.items())
+                if cell[0] == "g" and cell[1] == path and not cell[2].startswith("_")]
+
+    # the heap ---------------------------------------------------------------------------
+
+    def heap_write(self, cell: tuple, value: Value) -> None:
+        old = self.heap.get(cell)
+        new = value if old is None else old.join(value)
+        if old is None or not new.same_as(old):
+            self.heap[cell] = new
+            self.heap_changed = True
+        elif new is not old:
+            self.heap[cell] = new  # shorter traces
+
+    def read_global(self, module: ir.Module, name: str) -> Value | None:
+        value = self.heap.get(("g", module.path, name))
+        frame = self.frames.get(module.path)
+        if frame is not None and name in frame.locals and (module.path, name) not in self.externally_written:
+            return frame.locals[name] if value is None else value
+        return value
+
+    def write_global(self, module: ir.Module, name: str, value: Value, f: Frame, from_function: bool) -> None:
+        self.heap_write(("g", module.path, name), value)
+        if from_function:
+            self.externally_written.add((module.path, name))
+            self.check_global_store(f, name, value)
+
+    def check_global_store(self, f: Frame, label: str, value: Value) -> None:
+        """A key kept in a module global or class attribute by a function of a server app
+        outlives the request and is shared by every user of the process."""
+        if self.contexts.get(f.module.path) != "server" or f.module.path in self.session_scripts:
+            return
+        facts = {fact: t for fact, t in value.taint.items() if fact[1] in (KEY, HOLDER)}
+        if facts:
+            self.report("key-in-process-global", f, f.line, f.line, facts, call=f"the global {label}")
+
+    # classes and functions --------------------------------------------------------------
+
+    def define_class(self, module: ir.Module, index: int, f: Frame) -> None:
+        cls = module.classes[index]
+        ckey = (module.path, index)
+        info = ClassInfo()
+        for base in cls.bases:
+            value = self.interp.eval(base, f)
+            for ref in value.refs:
+                if ref[0] == "class":
+                    info.app_bases.append(ref[1])
+                elif ref[0] == "mod":
+                    info.external_bases.append(ref[1])
+        self.class_info[ckey] = info
+        frame = Frame(self, module, "class", cls=ckey, closure=f, depth=f.depth)
+        self.interp.run(cls.body, frame)
+        self.interp.bind(cls.name, Value(refs=frozenset({("class", ckey)})), f)
+
+    def class_ancestors(self, ckey: tuple) -> list[tuple]:
+        order, pending = [], [ckey]
+        while pending:
+            current = pending.pop(0)
+            if current in order:
+                continue
+            order.append(current)
+            info = self.class_info.get(current)
+            if info is not None:
+                pending.extend(info.app_bases)
+        return order
+
+    def external_bases(self, ckey: tuple) -> list[tuple]:
+        return [base for owner in self.class_ancestors(ckey)
+                for base in (self.class_info[owner].external_bases if owner in self.class_info else ())]
+
+    def find_method(self, ckey: tuple, name: str, inherited: bool = True) -> tuple | None:
+        for owner in (self.class_ancestors(ckey) if inherited else [ckey]):
+            path, index = owner
+            method = self.modules[path].classes[index].methods.get(name)
+            if method is not None:
+                return (path, method)
+        return None
+
+    def function(self, fkey: tuple) -> tuple[ir.Module, ir.Function]:
+        module = self.modules[fkey[0]]
+        return module, module.functions[fkey[1]]
+
+    def register_closure(self, frame: Frame) -> int:
+        self.closures[id(frame)] = frame
+        return id(frame)
+
+    def default_value(self, module: ir.Module, expr: ir.Expr) -> Value:
+        return self.interp.eval(expr, Frame(self, module, "module"))
+
+    def run_function(self, fkey: tuple, bound: dict[str, Value], bound_cls: tuple | None,
+                     closure_id: int | None, caller: Frame) -> Value:
+        module, func = self.function(fkey)
+        key = None
+        if closure_id is None:
+            key = (fkey, bound_cls, tuple(v.fingerprint() for v in bound.values()))
+            cached = self.memo.get(key)
+            if cached is not None:
+                return cached
+            if key in self.active:
+                return CLEAN
+        if caller.depth >= MAX_DEPTH:
+            out = CLEAN
+            for value in bound.values():
+                out = out.join(value.taint_only((KEY,)))
+            return out
+        self.called.add(fkey)
+        cls = (fkey[0], func.cls) if func.cls is not None else None
+        frame = Frame(self, module, "function", func, fkey, cls, self.closures.get(closure_id) if closure_id else
+                      self.frames.get(module.path), caller.depth + 1)
+        frame.locals = dict(bound)
+        if key is not None:
+            self.active.add(key)
+        try:
+            self.interp.run(func.body, frame)
+        finally:
+            if key is not None:
+                self.active.discard(key)
+        if key is not None:
+            self.memo[key] = frame.returns
+        return frame.returns
+
+    # entry points -----------------------------------------------------------------------
+
+    def _entry_points(self) -> list[tuple]:
+        entries = []
+        for path, module in self.modules.items():
+            for index, func in enumerate(module.functions):
+                if func.parent is not None or func.name == "<lambda>":
+                    continue
+                if func.cls is not None and module.classes[func.cls].parent is not None:
+                    continue
+                route = self._is_route(func, module)
+                dunder = func.name.startswith("__") and func.name.endswith("__")
+                if route or (not dunder and func.name not in self.names_used):
+                    entries.append((path, index))
+        return entries
+
+    def _is_route(self, func: ir.Function, module: ir.Module) -> bool:
+        for decorator in func.decorators:
+            target = decorator.func if type(decorator) is ir.Call else decorator
+            name = target.attr if type(target) is ir.Attr else (target.id if type(target) is ir.Name else "")
+            if name in self.catalog.route_decorators:
+                return True
+        first = func.params[0].name if func.params else ""
+        return first in self.catalog.request_param_names and self.contexts.get(module.path) == "server"
+
+    def _run_entry(self, fkey: tuple) -> None:
+        module, func = self.function(fkey)
+        frame = self.frames.get(module.path) or Frame(self, module, "module")
+        route = self._is_route(func, module)
+        bound: dict[str, Value] = {}
+        cls = (module.path, func.cls) if func.cls is not None else None
+        for i, param in enumerate(func.params):
+            if i == 0 and cls is not None and not any(
+                    type(d) is ir.Name and d.id == "staticmethod" for d in func.decorators):
+                bound[param.name] = Value(refs=frozenset({("inst", cls)}))
+                continue
+            frame.line = func.line
+            bound[param.name] = self._entry_value(param, route, frame)
+        self.run_function(fkey, bound, None, None, frame)
+
+    def _entry_value(self, param: ir.Param, route: bool, frame: Frame) -> Value:
+        catalog = self.catalog
+        annotation = param.annotation.strip("'\"")
+        if route:
+            if param.name in catalog.request_param_names or annotation in catalog.request_annotations:
+                return Value(refs=frozenset({("req", "any")}))
+            default = param.default
+            default_name = ""
+            if type(default) is ir.Call:
+                target = default.func
+                default_name = target.attr if type(target) is ir.Attr else (target.id if type(target) is ir.Name else "")
+            if default_name in ("Depends", "Security"):
+                return _UNKNOWN
+            if catalog.is_key_field(param.name) or catalog.is_key_name(param.name):
+                channel = {"Header": "headers", "Cookie": "cookies", "Query": "query"}.get(default_name, "body")
+                self.request_key_channels.add(channel)
+                where = {"headers": "request header", "cookies": "cookie", "query": "query parameter"}.get(
+                    channel, "request field")
+                return self.source_value(frame.module.path, frame.line, f"{where} {param.name}", "request")
+            if annotation[:1].isupper() and annotation not in ("Any", "Optional", "List", "Dict"):
+                return Value(strs=frozenset({Text("", False, "user")}), refs=frozenset({("req", "body")}))
+            return Value(strs=frozenset({Text("", False, "user")}))
+        if catalog.is_key_name(param.name):
+            return self.source_value(frame.module.path, frame.line, f"parameter {param.name}", "param")
+        if param.default is not None:
+            return self.default_value(frame.module, param.default).join(_UNKNOWN)
+        return _UNKNOWN
+
+    # sources, findings, expected uses -----------------------------------------------------
+
+    def source_value(self, file: str, line: int, label: str, origin: str,
+                     strs: frozenset = frozenset({Text("", False, "user")})) -> Value:
+        ident = (file, line, label, origin)
+        sid = self._source_ids.get(ident)
+        if sid is None:
+            sid = len(self.sources)
+            self._source_ids[ident] = sid
+            self.sources.append(Source(sid, file, line, label, origin))
+        trace = Trace(Step(file, line, f"key entered: {label}"))
+        return Value({(sid, KEY): trace}, strs)
+
+    def step(self, f: Frame, line: int, note: str) -> Step:
+        return Step(f.module.path, line, note)
+
+    def report(self, rule: str, f: Frame, line: int, end_line: int, facts: dict, call: str = "",
+               host: str = "") -> None:
+        key = (rule, f.module.path, line)
+        found = self.findings.get(key)
+        if found is None:
+            found = self.findings[key] = RawFinding(rule, f.module.path, line, max(line, end_line),
+                                                    self.contexts.get(f.module.path, "server"), call, host)
+        for fact, trace in facts.items():
+            mine = found.facts.get(fact)
+            if mine is None or trace.length < mine.length:
+                found.facts[fact] = trace
+
+    def expected_use(self, f: Frame, line: int, message: str) -> None:
+        self.expected.setdefault((f.module.path, line), message)
+
+    def imports_allow(self, spec) -> bool:
+        def imported(names) -> bool:
+            return any(i == n or i.startswith(n + ".") for i in self.imported for n in names)
+        if spec.imports and not imported(spec.imports):
+            return False
+        return not (spec.unless_imports and imported(spec.unless_imports))
+
+    def tick(self) -> None:
+        self._ticks += 1
+        if self.deadline is not None and self._ticks % 2000 == 0 and time.monotonic() > self.deadline:
+            raise AnalysisBudgetExceeded()
+
+    # the fixpoint -----------------------------------------------------------------------
+
+    def analyze(self) -> None:
+        for _ in range(MAX_ROUNDS):
+            self.heap_changed = False
+            self._reset_round()
+            for path in sorted(self.modules):
+                self.run_module(path)
+            for fkey in self._entry_points():
+                if fkey not in self.called:
+                    self._run_entry(fkey)
+            if not self.heap_changed:
+                break
+
+
+def _relative_imports(body: tuple[ir.Stmt, ...]):
+    """Every relative `from . import x` in a module, at any depth (for the import graph)."""
+    pending = list(body)
+    while pending:
+        stmt = pending.pop()
+        if type(stmt) is ir.ImportFrom and stmt.level:
+            yield stmt
+        for name in ("body", "orelse", "final"):
+            pending.extend(getattr(stmt, name, ()) or ())
+        if type(stmt) is ir.Try:
+            for _, handler in stmt.handlers:
+                pending.extend(handler)

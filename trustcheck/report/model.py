@@ -1,0 +1,122 @@
+"""The report of one scan: what every renderer (text, JSON, SARIF, Markdown, HTML) shows.
+
+A report never holds a key's text: findings point at lines, and messages are built from the
+catalogue's words, hosts and call names only.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SEVERITY_ORDER = {"high": 3, "medium": 2, "low": 1, "info": 0}
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    file: str
+    line: int
+    note: str
+    cell: int | None = None  # notebooks: the 0-based code cell
+    cell_line: int | None = None  # and the 1-based line inside it
+
+    def to_dict(self) -> dict:
+        out = {"file": self.file, "line": self.line, "note": self.note}
+        if self.cell is not None:
+            out.update(cell=self.cell, cell_line=self.cell_line)
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    category: str
+    severity: str
+    file: str
+    line: int
+    end_line: int
+    message: str
+    trace: tuple[TraceStep, ...]
+    cell: int | None = None
+    cell_line: int | None = None
+
+    def to_dict(self) -> dict:
+        out = {"rule": self.rule, "category": self.category, "severity": self.severity,
+               "file": self.file, "line": self.line, "end_line": self.end_line,
+               "message": self.message, "trace": [s.to_dict() for s in self.trace]}
+        if self.cell is not None:
+            out.update(cell=self.cell, cell_line=self.cell_line)
+        return out
+
+
+@dataclass(frozen=True)
+class ExpectedUse:
+    file: str
+    line: int
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Skip:
+    file: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Target:
+    input: str
+    repo: str | None = None
+    commit: str | None = None
+    forge: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"input": self.input, "repo": self.repo, "commit": self.commit}
+
+
+@dataclass
+class Coverage:
+    files: int = 0
+    bytes: int = 0
+    complete: bool = True
+    skipped: list[Skip] = field(default_factory=list)
+    parse_errors: int = 0  # files analyzed despite syntax errors
+
+    def to_dict(self) -> dict:
+        return {"files": self.files, "bytes": self.bytes, "complete": self.complete,
+                "skipped": [s.to_dict() for s in self.skipped]}
+
+
+@dataclass
+class Report:
+    target: Target
+    findings: list[Finding]
+    test_findings: list[Finding]
+    expected_uses: list[ExpectedUse]
+    coverage: Coverage
+    seconds: float = 0.0
+    engine_version: str = ""
+    app_kind: str = ""  # "server", "local" or "mixed": where the analyzed code runs
+
+    @property
+    def verdict(self) -> str:
+        """high/medium/low from the scored findings; unknown when nothing was analyzed, and
+        never low for a scan that stopped early."""
+        scored = [f for f in self.findings if f.severity != "info"]
+        if scored:
+            return max((f.severity for f in scored), key=SEVERITY_ORDER.__getitem__)
+        if self.coverage.files == 0 or not self.coverage.complete:
+            return "unknown"
+        return "low"
+
+    def to_dict(self) -> dict:
+        return {"target": self.target.to_dict(), "verdict": self.verdict,
+                "findings": [f.to_dict() for f in self.findings],
+                "test_findings": [f.to_dict() for f in self.test_findings],
+                "expected_uses": [u.to_dict() for u in self.expected_uses],
+                "coverage": self.coverage.to_dict(),
+                "stats": {"seconds": round(self.seconds, 3)},
+                "engine": {"version": self.engine_version, "app_kind": self.app_kind}}
