@@ -55,7 +55,7 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
         bytes=sum(f.size for f in inventory.sources if f.rel in analyzed),
         complete=analysis.complete,
         skipped=sorted(inventory.skipped + unparsed, key=lambda s: s.file),
-        parse_errors=sum(1 for m in modules if m.error_count),
+        parsed_with_errors=sorted(m.path for m in modules if m.error_count),
     )
     position = lambda f: (f.file, f.line)  # noqa: E731
     findings = sorted(analysis.findings + [s for s in secrets if not is_test_path(s.file)], key=position)

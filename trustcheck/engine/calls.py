@@ -103,8 +103,7 @@ class CallHandler:
                     extra = extra.join(self._read_source(path, name, f))
                     if self.catalog.request_objects.match(path):
                         refs.add(("req", "any"))
-                    if self.catalog.config_reads.match(path):
-                        strs = frozenset({Text("", False, "config")})
+                strs = strs | self._read_text(path)
             elif tag == "lmod":
                 extra = extra.join(self.program.module_attr(ref[1], name))
             elif tag == "inst":
@@ -122,6 +121,7 @@ class CallHandler:
         refs: set = set()
         extra = CLEAN
         taint = obj.taint
+        strs = obj.strs
         for ref in obj.refs:
             tag = ref[0]
             if tag == "mod":
@@ -133,12 +133,21 @@ class CallHandler:
                         if cell is not None:
                             extra = extra.join(cell)
                     extra = extra.join(self._read_source(path, name, f))
+                strs = strs | self._read_text(path)
             elif tag == "req":
                 taint = {}
                 extra = extra.join(self._request_field(ref[1], name, f))
             elif tag == "inst":
                 extra = extra.join(self.program.heap.get(("f", ref[1], "[]"), CLEAN))
-        return Value(taint, obj.strs, frozenset(refs)).join(extra)
+        return Value(taint, strs, frozenset(refs)).join(extra)
+
+    def _read_text(self, path: tuple) -> frozenset:
+        """What reading this library attribute gives as text: configuration, fetched content."""
+        if self.catalog.config_reads.match(path):
+            return frozenset({Text("", False, "config")})
+        if self.catalog.fetchers.match(path):
+            return frozenset({Text("", False, "remote")})
+        return frozenset()
 
     def _member(self, ckey: tuple, name: str, f: Frame, instance: bool) -> Value:
         program = self.program
@@ -489,6 +498,9 @@ class CallHandler:
                 if fact[1] in kinds and (fact not in facts or trace.length < facts[fact].length):
                     facts[fact] = trace
         call = path_text(path)
+        if not spec.needs_key:
+            self.program.report(spec.rule, f, line, end_line, {}, call=call, host=spec.host)
+            return False
         if spec.url:
             url = self._url_texts(spec.url, args)
             self._report_destination(spec.rule, url, facts, call, line, end_line, f,

@@ -18,7 +18,11 @@ _SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", "\\\\": "\\", "\\'": "'", '\\"': '"
 
 def parse_python(text: str, path: str) -> ir.Module:
     """Parse Python source text into an `ir.Module`."""
-    return _Builder(path).module(SgRoot(text, "python").root())
+    root = SgRoot(text, "python").root()
+    module = _Builder(path).module(root)
+    if not module.error_count and root.find(kind="ERROR") is not None:
+        module.error_count = 1  # an error inside a part of the tree the builder does not walk
+    return module
 
 
 def _line(node: SgNode) -> int:

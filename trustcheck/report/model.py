@@ -83,11 +83,11 @@ class Coverage:
     bytes: int = 0
     complete: bool = True
     skipped: list[Skip] = field(default_factory=list)
-    parse_errors: int = 0  # files analyzed despite syntax errors
+    parsed_with_errors: list[str] = field(default_factory=list)  # analyzed despite syntax errors
 
     def to_dict(self) -> dict:
         return {"files": self.files, "bytes": self.bytes, "complete": self.complete,
-                "skipped": [s.to_dict() for s in self.skipped]}
+                "skipped": [s.to_dict() for s in self.skipped], "parsed_with_errors": self.parsed_with_errors}
 
 
 @dataclass

@@ -41,6 +41,7 @@ class SinkSpec:
     requires: tuple[str, ...] = ()  # argument roles that must be present
     excludes: tuple[str, ...] = ()  # argument roles that must be absent
     holders: bool = False  # an object built with the key counts too
+    needs_key: bool = True  # false for rules about the code itself (remote code, obfuscation)
     imports: tuple[str, ...] = ()  # only when the program imports one of these
     unless_imports: tuple[str, ...] = ()
     note: str = ""  # the trace's last step; {call} and {host} are filled in
@@ -64,6 +65,7 @@ class Rule:
     references: tuple[str, ...] = ()
     limitations: str = ""
     example_language: str = "python"
+    example_runs: bool = True  # false when the example cannot be scanned as it is written
     python: tuple[SinkSpec, ...] = field(default=())
 
     @property

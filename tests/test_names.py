@@ -1,0 +1,54 @@
+"""What a key is called (catalog/names.toml): names that must and must not count."""
+from __future__ import annotations
+
+import pytest
+
+from trustcheck.engine.catalog import python_catalog
+
+CATALOG = python_catalog()
+
+
+@pytest.mark.parametrize("name", ["api_key", "apiKey", "openai_api_key", "OPENAI_API_KEY", "groq_key",
+                                  "hf_token", "user_key", "openaiKey", "or_key", "anthropic_api_key",
+                                  "_api_key", "gemini_key", "x_api_key", "access_token"])
+def test_key_identifiers(name):
+    assert CATALOG.is_key_name(name)
+
+
+@pytest.mark.parametrize("name", ["key", "token", "max_tokens", "cache_key", "sort_key", "primary_key",
+                                  "secret_key", "keys", "monkey", "token_count", "keyboard", "api_base"])
+def test_not_key_identifiers(name):
+    assert not CATALOG.is_key_name(name)
+
+
+@pytest.mark.parametrize("name", ["Authorization", "X-Api-Key", "x-openai-key", "api_key", "apiKey", "token",
+                                  "key", "openai_key"])
+def test_key_request_fields(name):
+    assert CATALOG.is_key_field(name)
+
+
+@pytest.mark.parametrize("name", ["Content-Type", "User-Agent", "topic", "session_id", "model", "prompt"])
+def test_not_key_request_fields(name):
+    assert not CATALOG.is_key_field(name)
+
+
+@pytest.mark.parametrize("name", ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GROQ_API_KEY", "HF_TOKEN",
+                                  "GOOGLE_API_KEY", "OPENROUTER_API_KEY", "MY_SERVICE_API_KEY", "OPENAI_KEY"])
+def test_key_env_names(name):
+    assert CATALOG.is_key_env(name)
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "OPENAI_API_BASE", "DATABASE_URL", "PORT", "MODEL", "DEBUG"])
+def test_not_key_env_names(name):
+    assert not CATALOG.is_key_env(name)
+
+
+@pytest.mark.parametrize("label", ["OpenAI API key", "Your Groq key", "HF token", "Enter your key",
+                                   "API Key", "sk-..."])
+def test_key_labels(label):
+    assert CATALOG.key_label.search(label)
+
+
+@pytest.mark.parametrize("label", ["Keywords", "Max tokens", "Article URL", "Topic", "Monkey name"])
+def test_not_key_labels(label):
+    assert not CATALOG.key_label.search(label)
