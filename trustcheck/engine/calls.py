@@ -31,6 +31,7 @@ _STRING_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "e
                    "removeprefix", "removesuffix", "split", "splitlines", "partition", "rpartition", "ljust",
                    "rjust", "center", "zfill", "title", "capitalize", "swapcase", "format", "join", "expandtabs",
                    "translate", "as_posix", "__str__", "__repr__"}
+_KEYED_READS = {("os", "getenv"): ("os", "environ")}  # functions that read one entry of a mapping
 TEXT_PRESERVING = {("str",), ("urllib", "parse", "urljoin"), ("urljoin",), ("requests", "compat", "urljoin"),
                    ("posixpath", "join"), ("os", "path", "join"), ("yarl", "URL"), ("httpx", "URL")}
 
@@ -292,10 +293,24 @@ class CallHandler:
         if not handled:
             result = self.opaque_call(method, callee, args, f)
         if recv is not None and method in self.catalog.mutators:
-            added = join_all([*args.pos, *args.kw.values()]).taint_only()
-            if added.taint:
-                interp.store_into(func.obj, added, f)
+            self._mutate(func.obj, method, args, f)
         return result
+
+    def _mutate(self, target: ir.Expr, method: str, args: CallArgs, f: Frame) -> None:
+        """`d.update({"k": v})`, `d.setdefault("k", v)`, `items.append(v)`: the object now holds
+        the values, under their keys when the keys are known."""
+        e = args.expr
+        first = e.args[0] if e.args else None
+        if method == "update" and type(first) is ir.Dict and None not in first.keys:
+            for key, value in zip(first.keys, first.values):
+                self.interp.store(ir.Index(target, key), self.interp.eval(value, f), f)
+            return
+        if method in ("setdefault", "__setitem__", "set", "put") and len(e.args) == 2 and type(first) is ir.Const:
+            self.interp.store(ir.Index(target, first), args.pos[1], f)
+            return
+        added = join_all([*args.pos, *args.kw.values()]).taint_only()
+        if added.taint:
+            self.interp.store_into(target, added, f)
 
     def _evaluate_args(self, e: ir.Call, recv: Value | None, f: Frame) -> CallArgs:
         evaluate = self.interp.eval
@@ -390,6 +405,11 @@ class CallHandler:
             self._run_callbacks(args, f)
         if not sent:
             self._check_client(path, args, f)
+        keyed = _KEYED_READS.get(path) or (path[:-1] if path[-1:] in (("get",), ("pop",)) else None)
+        if keyed and _is_singleton(keyed) and args.pos:
+            name = _const_text(args.pos[0])
+            if name is not None:
+                result = result.join(self.program.heap.get(("m", keyed + (name,)), CLEAN))
         everything = args.everything()
         last = path[-1] if path else ""
         is_class = last[:1].isupper() and not last.isupper()

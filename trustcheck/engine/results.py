@@ -21,7 +21,8 @@ def collect(program: Program) -> tuple[list[Finding], list[Finding], list[Expect
         finding = _finding(program, raw, rules[raw.rule])
         if finding is None:
             continue
-        in_tests = is_test_path(raw.file) and raw.file not in imported_tests
+        in_tests = _in_tests(raw.file, imported_tests) or (raw.facts and all(
+            _in_tests(program.sources[sid].file, imported_tests) for sid, _ in raw.facts))
         (test_findings if in_tests else findings).append(finding)
     expected = [ExpectedUse(file, _locate(program, file, line)[0], message)
                 for (file, line), message in program.expected.items()]
@@ -76,6 +77,12 @@ def _locate(program: Program, file: str, line: int) -> tuple[int, int | None, in
 def _trace_step(program: Program, step: Step) -> TraceStep:
     line, cell, cell_line = _locate(program, step.file, step.line)
     return TraceStep(step.file, line, step.note, cell, cell_line)
+
+
+def _in_tests(path: str, imported_tests: set[str]) -> bool:
+    """Test code, unless the app's own code imports it. A finding reached only from keys that
+    enter in test code (a test calling the app with a key) belongs to the tests too."""
+    return is_test_path(path) and path not in imported_tests
 
 
 def _test_modules_imported_by_app(program: Program) -> set[str]:
