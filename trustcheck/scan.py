@@ -63,4 +63,12 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
     return Report(target=target, findings=findings, test_findings=test_findings,
                   expected_uses=analysis.expected_uses, coverage=coverage,
                   seconds=time.monotonic() - started, engine_version=ENGINE_VERSION,
-                  app_kind=analysis.app_kind)
+                  app_kind=analysis.app_kind, security_policy=_security_policy(root))
+
+
+def _security_policy(root: Path) -> str | None:
+    """Where the repository says how to report a vulnerability privately, if it does."""
+    for candidate in ("SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md", "SECURITY.rst", "SECURITY.txt"):
+        if (root / candidate).is_file() and not (root / candidate).is_symlink():
+            return candidate
+    return None

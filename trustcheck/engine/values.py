@@ -77,17 +77,23 @@ Ref = tuple  # ("mod", path) | ("lmod", name) | ("func", key, self_cls, closure)
 
 
 class Value:
-    __slots__ = ("taint", "strs", "refs", "_fp")
+    """`fields` (a dict from constant keys to values) is known for mappings built in the code:
+    `cfg["model"]` is then just what was stored under "model". `open` says entries with keys
+    the analysis could not see may exist too, so a missing key reads as the whole value."""
+    __slots__ = ("taint", "strs", "refs", "fields", "open", "_fp")
 
     def __init__(self, taint: dict | None = None, strs: frozenset = frozenset(),
-                 refs: frozenset = frozenset()):
+                 refs: frozenset = frozenset(), fields: dict | None = None, open: bool = True):
         self.taint: dict[tuple[int, str], Trace] = taint or {}
         self.strs: frozenset[Text] = strs
         self.refs: frozenset[Ref] = refs
+        self.fields: dict[str, Value] | None = fields
+        self.open = open
         self._fp = None
 
     def __repr__(self) -> str:
-        return f"Value(taint={sorted(self.taint)}, strs={set(self.strs)}, refs={set(self.refs)})"
+        shown = f", fields={sorted(self.fields)}" if self.fields is not None else ""
+        return f"Value(taint={sorted(self.taint)}, strs={set(self.strs)}, refs={set(self.refs)}{shown})"
 
     @property
     def tainted(self) -> bool:
@@ -99,16 +105,37 @@ class Value:
     def fingerprint(self) -> tuple:
         """What a function's behaviour can depend on (traces excluded): the memo key part."""
         if self._fp is None:
-            self._fp = (frozenset(self.taint), self.strs, self.refs)
+            fields = None if self.fields is None else frozenset(
+                (name, value.fingerprint()) for name, value in self.fields.items())
+            self._fp = (frozenset(self.taint), self.strs, self.refs, fields, self.open)
         return self._fp
 
     def same_as(self, other: Value) -> bool:
         return self.fingerprint() == other.fingerprint()
 
-    def join(self, other: Value) -> Value:
-        if other is self or (not other.taint and not other.strs and not other.refs):
+    def field(self, name: str | None) -> Value:
+        """What reading entry `name` gives (the whole value when it cannot be told apart)."""
+        if name is None or self.fields is None:
             return self
-        if not self.taint and not self.strs and not self.refs:
+        found = self.fields.get(name)
+        if found is not None:
+            return found if not self.open else found.join(self._unnamed())
+        return self._unnamed() if self.open else CLEAN
+
+    def _unnamed(self) -> Value:
+        """The part of an open mapping that is not under a known key."""
+        return Value(self.taint, self.strs, self.refs) if self.open else CLEAN
+
+    def with_field(self, name: str, value: Value) -> Value:
+        fields = dict(self.fields or {})
+        fields[name] = value
+        whole = Value(self.taint, self.strs, self.refs).join(value.taint_only())
+        return Value(whole.taint, whole.strs, whole.refs, fields, self.open)
+
+    def join(self, other: Value) -> Value:
+        if other is self or other.is_empty():
+            return self
+        if self.is_empty():
             return other
         taint = self.taint
         if other.taint:
@@ -123,12 +150,26 @@ class Value:
         refs = self.refs | other.refs if other.refs else self.refs
         if len(refs) > MAX_REFS:
             refs = frozenset(sorted(refs, key=repr)[:MAX_REFS])
-        return Value(taint, strs, refs)
+        fields = None
+        is_open = True
+        if self.fields is not None and other.fields is not None:
+            fields = dict(self.fields)
+            for name, value in other.fields.items():
+                mine = fields.get(name)
+                fields[name] = value if mine is None else mine.join(value)
+            is_open = self.open or other.open
+        return Value(taint, strs, refs, fields, is_open)
+
+    def is_empty(self) -> bool:
+        return not self.taint and not self.strs and not self.refs and self.fields is None
 
     def with_step(self, step: Step) -> Value:
         if not self.taint:
             return self
-        return Value({fact: trace.add(step) for fact, trace in self.taint.items()}, self.strs, self.refs)
+        fields = None if self.fields is None else {
+            name: value.with_step(step) for name, value in self.fields.items()}
+        return Value({fact: trace.add(step) for fact, trace in self.taint.items()}, self.strs, self.refs,
+                     fields, self.open)
 
     def taint_only(self, kinds: tuple[str, ...] = (KEY, HOLDER)) -> Value:
         """The taint of this value, without its text or references."""
@@ -148,10 +189,10 @@ class Value:
         return Value(taint)
 
     def with_refs(self, refs: frozenset) -> Value:
-        return Value(self.taint, self.strs, refs)
+        return Value(self.taint, self.strs, refs, self.fields, self.open)
 
     def with_strs(self, strs: frozenset) -> Value:
-        return Value(self.taint, strs, self.refs)
+        return Value(self.taint, strs, self.refs, self.fields, self.open)
 
 
 CLEAN = Value()

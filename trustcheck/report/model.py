@@ -24,6 +24,10 @@ class TraceStep:
             out.update(cell=self.cell, cell_line=self.cell_line)
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict) -> TraceStep:
+        return cls(data["file"], data["line"], data["note"], data.get("cell"), data.get("cell_line"))
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -45,6 +49,12 @@ class Finding:
         if self.cell is not None:
             out.update(cell=self.cell, cell_line=self.cell_line)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        return cls(data["rule"], data["category"], data["severity"], data["file"], data["line"],
+                   data["end_line"], data["message"], tuple(TraceStep.from_dict(s) for s in data["trace"]),
+                   data.get("cell"), data.get("cell_line"))
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,10 @@ class Target:
     forge: str | None = None
 
     def to_dict(self) -> dict:
-        return {"input": self.input, "repo": self.repo, "commit": self.commit}
+        out = {"input": self.input, "repo": self.repo, "commit": self.commit}
+        if self.forge:
+            out["forge"] = self.forge
+        return out
 
 
 @dataclass
@@ -92,6 +105,8 @@ class Coverage:
 
 @dataclass
 class Report:
+    """One scan's result. `to_dict` is the JSON contract; `from_dict` reads it back (the web
+    site keeps reports as JSON)."""
     target: Target
     findings: list[Finding]
     test_findings: list[Finding]
@@ -100,6 +115,7 @@ class Report:
     seconds: float = 0.0
     engine_version: str = ""
     app_kind: str = ""  # "server", "local" or "mixed": where the analyzed code runs
+    security_policy: str | None = None  # the repository's SECURITY.md, when it has one
 
     @property
     def verdict(self) -> str:
@@ -119,4 +135,21 @@ class Report:
                 "expected_uses": [u.to_dict() for u in self.expected_uses],
                 "coverage": self.coverage.to_dict(),
                 "stats": {"seconds": round(self.seconds, 3)},
-                "engine": {"version": self.engine_version, "app_kind": self.app_kind}}
+                "engine": {"version": self.engine_version, "app_kind": self.app_kind},
+                "repository": {"security_policy": self.security_policy}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        target = data["target"]
+        coverage = data["coverage"]
+        engine = data.get("engine", {})
+        return cls(
+            target=Target(target["input"], target.get("repo"), target.get("commit"), target.get("forge")),
+            findings=[Finding.from_dict(f) for f in data["findings"]],
+            test_findings=[Finding.from_dict(f) for f in data["test_findings"]],
+            expected_uses=[ExpectedUse(**u) for u in data["expected_uses"]],
+            coverage=Coverage(coverage["files"], coverage["bytes"], coverage["complete"],
+                              [Skip(**s) for s in coverage["skipped"]], coverage.get("parsed_with_errors", [])),
+            seconds=data["stats"]["seconds"], engine_version=engine.get("version", ""),
+            app_kind=engine.get("app_kind", ""),
+            security_policy=data.get("repository", {}).get("security_policy"))
