@@ -26,6 +26,7 @@ class Provider:
     hosts: tuple[str, ...]
     packages: tuple[str, ...]
     key_formats: tuple[re.Pattern[str], ...]
+    default_host: str  # where its SDKs send requests by default; "" for a group of several
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,12 @@ class Providers:
     """Provider hosts, SDK packages and key formats (catalog/providers.toml)."""
 
     def __init__(self, raw: dict):
-        self.loopback = tuple(raw["loopback"])
+        self._loopback_exact = {h for h in raw["loopback"] if "*" not in h}
+        self._loopback_wild = [h for h in raw["loopback"] if "*" in h]
         self.providers = tuple(
             Provider(p["name"], tuple(p["hosts"]), tuple(p.get("packages", ())),
-                     tuple(re.compile(f) for f in p.get("key_formats", ())))
+                     tuple(re.compile(f) for f in p.get("key_formats", ())),
+                     p.get("default_host", p["hosts"][0] if "*" not in p["hosts"][0] else ""))
             for p in raw["provider"])
         self._exact = {h for p in self.providers for h in p.hosts if "*" not in h}
         self._wild = [h for p in self.providers for h in p.hosts if "*" in h]
@@ -62,14 +65,16 @@ class Providers:
 
     def is_loopback(self, host: str) -> bool:
         host = host.lower()
-        return any(fnmatch.fnmatchcase(host, pattern) for pattern in self.loopback)
+        return host in self._loopback_exact or any(fnmatch.fnmatchcase(host, p) for p in self._loopback_wild)
 
-    def provider_of_package(self, path: tuple[str, ...]) -> Provider | None:
-        """The provider whose SDK an API path belongs to (longest package prefix)."""
+    def provider_of_package(self, path: tuple[str, ...]) -> tuple[Provider, str] | None:
+        """The provider whose SDK an API path belongs to (longest package prefix), with the
+        package's name."""
         for end in range(len(path), 0, -1):
-            provider = self._packages.get(".".join(path[:end]))
+            package = ".".join(path[:end])
+            provider = self._packages.get(package)
             if provider is not None:
-                return provider
+                return provider, package
         return None
 
 
@@ -100,7 +105,8 @@ class PythonCatalog:
         self.sanitizer_names = re.compile(sanitizers["names"])
         self.predicate_methods = frozenset(sanitizers["predicate_methods"])
         flow = raw["flow"]
-        self.consumers = tuple(tuple(c.split(".")) for c in flow["consumers"])
+        self.consumers = frozenset(tuple(c.split(".")) for c in flow["consumers"])
+        self._consumer_depth = max(len(c) for c in self.consumers)
         self.base_url_keywords = frozenset(flow["base_url_keywords"])
         self.credential_keywords = re.compile(flow["credential_keywords"])
         self.mutators = frozenset(flow["mutators"])
@@ -111,6 +117,8 @@ class PythonCatalog:
         self.config_reads.add(flow["config_reads"], True)
         self.fetchers = PatternIndex[bool]()
         self.fetchers.add(flow["fetchers"], True)
+        self.user_reads = PatternIndex[bool]()
+        self.user_reads.add(flow["user_reads"], True)
         self.decoders = PatternIndex[bool]()
         self.decoders.add(flow["decoders"], True)
         self.callbacks: PatternIndex[CallbackSpec] = PatternIndex()
@@ -131,13 +139,16 @@ class PythonCatalog:
         self.key_label = re.compile(names["label"], flags)
 
     def is_consumer(self, path: tuple[str, ...]) -> bool:
-        return any(path[:len(c)] == c for c in self.consumers)
+        return any(path[:n] in self.consumers for n in range(1, min(len(path), self._consumer_depth) + 1))
 
     def is_key_name(self, name: str) -> bool:
-        return bool(self.key_identifier.search(_snake(name)))
+        forms = {_snake(name), name.strip().lower().replace("-", "_")}
+        return any(self.key_identifier.search(form) for form in forms)
 
     def is_key_field(self, name: str) -> bool:
-        return bool(self.key_request_field.search(_snake(name)))
+        """A request field carrying a key (`HTTP_` is how WSGI spells a header)."""
+        forms = {_snake(name), name.strip().lower().replace("-", "_")}
+        return any(self.key_request_field.search(re.sub(r"^http_", "", form)) for form in forms)
 
     def is_key_env(self, name: str) -> bool:
         return bool(self.key_env.search(name.strip().lower()))

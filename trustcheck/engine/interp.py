@@ -12,6 +12,8 @@ import builtins
 from typing import TYPE_CHECKING, Callable
 
 from . import ir
+from .library import percent_format
+from .reads import is_singleton
 from .values import (CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Step, Text, Value, concat_texts, join_all,
                      text_value)
 
@@ -26,7 +28,7 @@ _UNKNOWN_TEXTS = frozenset({UNKNOWN_TEXT})
 class Frame:
     """The state of one running function, module top level or class body."""
     __slots__ = ("program", "module", "func", "func_key", "cls", "locals", "closure", "returns",
-                 "depth", "kind", "nonlocals", "line")
+                 "depth", "kind", "nonlocals", "line", "raised", "instance")
 
     def __init__(self, program: Program, module: ir.Module, kind: str, func: ir.Function | None = None,
                  func_key: tuple | None = None, cls: tuple | None = None, closure: Frame | None = None,
@@ -43,6 +45,8 @@ class Frame:
         self.depth = depth
         self.nonlocals: set[str] = set()
         self.line = 0
+        self.raised = CLEAN  # exceptions raised so far, for `except ... as name`
+        self.instance = None  # the `self` of a running method: ("inst", class, site)
 
 
 class Interpreter:
@@ -73,8 +77,26 @@ class Interpreter:
 
     def s_assign(self, s: ir.Assign, f: Frame) -> None:
         f.line = s.line
+        if len(s.targets) == 1 and _unpacks_item_by_item(s.targets[0], s.value):
+            self._unpack(s.targets[0].items, s.value.items, f)
+            return
         value = self.eval(s.value, f)
         for target in s.targets:
+            self.assign(target, value, f)
+
+    def _unpack(self, targets: tuple[ir.Expr, ...], items: tuple[ir.Expr, ...], f: Frame) -> None:
+        """`a, b = x, y` and `head, *rest = [x, y, z]`: each target gets its own item."""
+        values = [self.eval(item, f) for item in items]
+        star = next((i for i, t in enumerate(targets) if type(t) is ir.Starred), None)
+        if star is None:
+            for target, value in zip(targets, values):
+                self.assign(target, value, f)
+            return
+        tail = len(targets) - star - 1
+        for target, value in zip(targets[:star], values):
+            self.assign(target, value, f)
+        self.assign(targets[star], join_all(values[star:len(values) - tail]), f)
+        for target, value in zip(targets[star + 1:], values[len(values) - tail:]):
             self.assign(target, value, f)
 
     def s_augassign(self, s: ir.AugAssign, f: Frame) -> None:
@@ -102,7 +124,9 @@ class Interpreter:
     def s_raise(self, s: ir.Raise, f: Frame) -> None:
         f.line = s.line
         if s.value is not None:
-            self.calls.check_raise(s, self.eval(s.value, f), f)
+            value = self.eval(s.value, f)
+            f.raised = f.raised.join(value)
+            self.calls.check_raise(s.line, s.end_line, value, f)
 
     def s_if(self, s: ir.If, f: Frame) -> None:
         self.eval(s.test, f)
@@ -115,7 +139,7 @@ class Interpreter:
 
     def s_loop(self, s: ir.Loop, f: Frame) -> None:
         f.line = s.line
-        iterable = self.eval(s.iterable, f)
+        iterable = _iteration(self.eval(s.iterable, f))
         before = dict(f.locals)
         for _ in range(MAX_LOOP_PASSES):
             if s.target is not None:
@@ -141,7 +165,7 @@ class Interpreter:
         for name, body in s.handlers:
             f.locals = dict(merged)
             if name:
-                f.locals[name] = CLEAN
+                f.locals[name] = f.raised  # what was raised in this function so far
             self.run(body, f)
             outcomes.append(f.locals)
         state = outcomes[0]
@@ -155,7 +179,10 @@ class Interpreter:
         if func.cls is not None and f.kind == "class":
             return  # methods are reached through their class
         closure = self.program.register_closure(f) if f.kind == "function" else None
-        self.bind(func.name, Value(refs=frozenset({("func", (f.module.path, s.func), None, closure)})), f)
+        value = Value(refs=frozenset({("func", (f.module.path, s.func), None, closure)}))
+        for decorator in reversed(func.decorators):
+            value = self.calls.decorate(decorator, value, f)
+        self.bind(func.name, value, f)
 
     def s_class(self, s: ir.ClassDef, f: Frame) -> None:
         self.program.define_class(f.module, s.cls, f)
@@ -191,7 +218,7 @@ class Interpreter:
             self.program.write_global(f.module, name, value, f, from_function=False)
         elif f.kind == "class":
             f.locals[name] = value
-            self.program.heap_write(("f", f.cls, name), value)
+            self.program.heap_write(("f", f.cls, None, name), value)
         elif name in f.func.locals:
             f.locals[name] = value
         elif name in f.nonlocals:
@@ -261,9 +288,10 @@ class Interpreter:
             tag = ref[0]
             if tag == "inst" or tag == "class":
                 has_identity = True
-                self.program.heap_write(("f", ref[1], name or "[]"), value)
+                site = ref[2] if tag == "inst" else None
+                self.program.heap_write(("f", ref[1], site, name or "[]"), value)
                 if tag == "class" and f.kind == "function":
-                    self.program.check_global_store(f, f"{label}", value)
+                    self.program.check_global_store(f, label, value)
             elif tag == "lmod":
                 has_identity = True
                 module = self.program.module_named(ref[1])
@@ -273,14 +301,34 @@ class Interpreter:
                 path = ref[1]
                 suffix = (name,) if type(target) is ir.Attr else ("[]",)
                 self.calls.check_store(path + suffix, value, f)
-                if "()" not in path and not path[0].startswith("?"):
+                if type(target) is ir.Attr and name in self.calls.catalog.base_url_keywords:
+                    self.calls.check_redirect_store(path + suffix, obj, value, f)
+                if is_singleton(path):
                     has_identity = True
                     self.program.heap_write(("m", path + ((name,) if name else ("[]",))), value)
             elif tag == "cell":
                 has_identity = True
                 self.program.heap_write(ref[1], value)
-        if not has_identity and value.taint:
+            elif tag == "req":
+                suffix = (name,) if type(target) is ir.Attr else ("[]",)
+                self.calls.check_store(("?request", ref[1]) + suffix, value, f)
+        if has_identity:
+            return
+        if name is not None and type(obj_expr) is ir.Name and not weak:
+            whole = self.lookup(obj_expr.id, f).with_field(name, value)
+            if self.is_global(obj_expr.id, f):  # a module-level dict filled by a function
+                self.program.write_global(f.module, obj_expr.id, whole, f, from_function=False)
+                self.program.externally_written.add((f.module.path, obj_expr.id))
+                self.program.check_global_store(f, label, value)
+            else:
+                self.bind(obj_expr.id, whole, f)
+        elif value.taint:
             self.store_into(obj_expr, value.taint_only(), f)
+
+    def is_global(self, name: str, f: Frame) -> bool:
+        """Whether a function's `name` is a module global (not a local or a closure's)."""
+        return f.kind == "function" and name not in f.func.locals and name not in f.nonlocals \
+            and self._enclosing_with(name, f) is None
 
     def store_into(self, expr: ir.Expr, value: Value, f: Frame) -> None:
         """The object `expr` now holds `value` somewhere inside it (weak update)."""
@@ -338,9 +386,7 @@ class Interpreter:
             strs = concat_texts(left.strs, right.strs or _UNKNOWN_TEXTS) if left.strs else frozenset()
             return Value(left.join(right).taint_only((KEY,)).taint, strs, left.refs)
         if e.op == "%":
-            strs = frozenset(Text(t.prefix.split("%")[0], "%" not in t.prefix and t.complete, t.origin)
-                             for t in left.strs)
-            return Value(left.join(right).taint_only((KEY,)).taint, strs)
+            return Value(left.join(right).taint_only((KEY,)).taint, percent_format(left.strs, right))
         if e.op == "*" and (left.strs or right.strs):
             return Value(left.join(right).taint_only((KEY,)).taint)  # "ab" * n: repetition
         return Value(left.join(right).taint, frozenset(), left.refs)
@@ -357,13 +403,24 @@ class Interpreter:
         return join_all(self.eval(item, f) for item in e.items)
 
     def e_dict(self, e: ir.Dict, f: Frame) -> Value:
-        out = CLEAN
-        for key in e.keys:
-            if key is not None:
-                out = out.join(self.eval(key, f).taint_only())
-        for value in e.values:
-            out = out.join(self.eval(value, f))
-        return out
+        whole = CLEAN
+        fields: dict[str, Value] = {}
+        is_open = False
+        for key, value_expr in zip(e.keys, e.values):
+            value = self.eval(value_expr, f)
+            if key is None:  # {**other}
+                is_open = is_open or value.fields is None or value.open
+                fields.update(value.fields or {})
+                whole = whole.join(Value(value.taint, value.strs, value.refs))
+                continue
+            key_value = self.eval(key, f)
+            name = _const_name(key_value)
+            if name is None:
+                is_open = True
+            else:
+                fields[name] = value
+            whole = whole.join(key_value.taint_only()).join(Value(value.taint, value.strs, value.refs))
+        return Value(whole.taint, whole.strs, whole.refs, fields, is_open)
 
     def e_starred(self, e: ir.Starred, f: Frame) -> Value:
         return self.eval(e.value, f)
@@ -374,7 +431,7 @@ class Interpreter:
 
     def e_comp(self, e: ir.Comp, f: Frame) -> Value:
         for target, iterable in e.loops:
-            self.assign(target, self.eval(iterable, f), f)
+            self.assign(target, _iteration(self.eval(iterable, f)), f)
         for condition in e.conditions:
             self.eval(condition, f)
         return self.eval(e.element, f)
@@ -401,6 +458,25 @@ def _merge(a: dict[str, Value], b: dict[str, Value]) -> dict[str, Value]:
         mine = out.get(name)
         out[name] = value if mine is None else mine.join(value)
     return out
+
+
+def _unpacks_item_by_item(target: ir.Expr, value: ir.Expr) -> bool:
+    if type(target) is not ir.Seq or type(value) is not ir.Seq:
+        return False
+    stars = sum(type(t) is ir.Starred for t in target.items)
+    if any(type(v) is ir.Starred for v in value.items) or stars > 1:
+        return False
+    return len(target.items) == len(value.items) if not stars else len(value.items) >= len(target.items) - 1
+
+
+def _iteration(iterable: Value) -> Value:
+    """What a loop over `iterable` binds: a mapping yields its keys (those built in the code
+    are known; a request's fields are what the user sent)."""
+    if iterable.fields is not None and not iterable.open:
+        return Value(strs=frozenset(Text(name, True) for name in iterable.fields))
+    if any(ref[0] == "req" for ref in iterable.refs):
+        return Value(strs=frozenset({Text("", False, "user")}))
+    return iterable
 
 
 def _const_name(index: Value) -> str | None:

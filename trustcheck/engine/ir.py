@@ -248,6 +248,14 @@ class Function:
     returns_expr: bool = False  # a lambda / arrow function whose body is an expression
     locals: frozenset[str] = frozenset()  # names bound in the body (params included)
 
+    def decorated_with(self, name: str) -> bool:
+        """Whether a decorator named `name` (`@name`, `@x.name`, `@name(...)`) applies."""
+        for decorator in self.decorators:
+            target = decorator.func if type(decorator) is Call else decorator
+            if (type(target) is Name and target.id == name) or (type(target) is Attr and target.attr == name):
+                return True
+        return False
+
 
 @dataclass(slots=True)
 class Class:

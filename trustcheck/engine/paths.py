@@ -14,6 +14,7 @@ import re
 from typing import Generic, Iterable, TypeVar
 
 T = TypeVar("T")
+_CACHE_LIMIT = 100_000
 _SEGMENT = re.compile(r"[^.()\[\]]+|\(\)|\[\]")
 
 
@@ -46,6 +47,8 @@ def _segment_regex(segment: str) -> str:
 
 
 def compile_pattern(text: str) -> re.Pattern[str]:
+    if re.search(r"\{[^}]*\.[^}]*\}", text):
+        raise ValueError(f"alternatives in braces cannot contain dots: {text!r}")
     segments = split_path(text)
     if not segments:
         raise ValueError(f"empty API pattern {text!r}")
@@ -74,6 +77,7 @@ class PatternIndex(Generic[T]):
     def __init__(self) -> None:
         self._by_last: dict[str, list[tuple[re.Pattern[str], T]]] = {}
         self._wild: list[tuple[re.Pattern[str], T]] = []
+        self._cache: dict[tuple[str, ...], list[T]] = {}
 
     def add(self, patterns: Iterable[str], payload: T) -> None:
         for text in patterns:
@@ -84,10 +88,18 @@ class PatternIndex(Generic[T]):
             else:
                 for name in names:
                     self._by_last.setdefault(name, []).append((compiled, payload))
+        self._cache.clear()
 
     def match(self, path: tuple[str, ...]) -> list[T]:
-        if not path:
-            return []
+        """The payloads of every pattern matching `path` (paths repeat: answers are cached)."""
+        found = self._cache.get(path)
+        if found is None:
+            if len(self._cache) > _CACHE_LIMIT:  # a long-running site scans many programs
+                self._cache.clear()
+            found = self._cache[path] = self._match(path) if path else []
+        return found
+
+    def _match(self, path: tuple[str, ...]) -> list[T]:
         text = canonical(path)
         found: list[T] = []
         for compiled, payload in self._by_last.get(path[-1], ()):

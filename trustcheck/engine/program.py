@@ -16,11 +16,12 @@ from . import ir
 from .calls import MAX_DEPTH, CallHandler
 from .catalog import python_catalog
 from .context import module_contexts, session_scripts
+from .entries import entry_points, run_entry
 from .interp import Frame, Interpreter
-from .values import CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Source, Step, Text, Trace, Value
+from .values import CLEAN, HOLDER, KEY, Source, Step, Text, Trace, Value, join_all
 
 MAX_ROUNDS = 4
-_UNKNOWN = Value(strs=frozenset({UNKNOWN_TEXT}))
+MAX_CONTEXTS = 8  # distinct argument kinds analyzed per function before clean calls are summarized
 
 
 class AnalysisBudgetExceeded(Exception):
@@ -62,6 +63,7 @@ class Program:
         self.calls = CallHandler(self, self.interp)
         self.interp.calls = self.calls
         self.heap: dict[tuple, Value] = {}
+        self._below: dict[tuple, set[tuple]] = {}  # library path -> heap cells stored under it
         self.heap_changed = False
         self.sources: list[Source] = []
         self._source_ids: dict[tuple, int] = {}
@@ -72,7 +74,8 @@ class Program:
         self._reset_round()
 
     def _reset_round(self) -> None:
-        self.memo: dict[tuple, Value] = {}
+        self.memo: dict[tuple, tuple[Value, Value]] = {}
+        self.summaries: dict[tuple, tuple[int, Value]] = {}  # function -> (contexts seen, returns)
         self.active: set[tuple] = set()
         self.called: set[tuple] = set()
         self.done: set[str] = set()
@@ -211,8 +214,36 @@ class Program:
         if old is None or not new.same_as(old):
             self.heap[cell] = new
             self.heap_changed = True
+            if old is None and cell[0] == "m":
+                path = cell[1]
+                for end in range(1, len(path)):
+                    self._below.setdefault(path[:end], set()).add(cell)
         elif new is not old:
             self.heap[cell] = new  # shorter traces
+
+    def heap_subtree(self, cell: tuple) -> Value:
+        """A library module attribute and everything stored under it (`st.session_state` and
+        `st.session_state["key"]`)."""
+        value = self.heap.get(cell, CLEAN)
+        for below in self._below.get(cell[1], ()):
+            value = value.join(self.heap[below])
+        return value
+
+    def instance_fields(self, ref: tuple) -> Value:
+        """Everything an instance ("inst", class, site) holds, as `vars(obj)` shows it."""
+        ckey, site = ref[1], ref[2]
+        return join_all(v for cell, v in self.heap.items()
+                        if cell[0] == "f" and cell[1] == ckey and cell[2] in (site, None))
+
+    def objects_fields(self, value: Value) -> Value:
+        """The fields of the app's objects a value refers to (what `obj.save()` writes)."""
+        return join_all(self.instance_fields(r) for r in value.refs if r[0] == "inst")
+
+    def declared_fields(self, ckey: tuple) -> list[str]:
+        """The fields a data class declares, in order (`api_key: str`)."""
+        cls = self.modules[ckey[0]].classes[ckey[1]]
+        return [s.targets[0].id for s in cls.body
+                if type(s) is ir.Assign and len(s.targets) == 1 and type(s.targets[0]) is ir.Name]
 
     def read_global(self, module: ir.Module, name: str) -> Value | None:
         value = self.heap.get(("g", module.path, name))
@@ -289,105 +320,54 @@ class Program:
     def default_value(self, module: ir.Module, expr: ir.Expr) -> Value:
         return self.interp.eval(expr, Frame(self, module, "module"))
 
-    def run_function(self, fkey: tuple, bound: dict[str, Value], bound_cls: tuple | None,
-                     closure_id: int | None, caller: Frame) -> Value:
+    def run_function(self, fkey: tuple, values: dict[str, Value], instance: tuple | None,
+                     closure_id: int | None, caller: Frame, line: int = 0) -> Value:
+        """Run a function with these parameter values. Results are remembered per distinct
+        kind of argument; when a key is passed, also per call site, so that each caller's
+        trace is its own."""
         module, func = self.function(fkey)
         key = None
+        tainted = any(v.taint for v in values.values())
         if closure_id is None:
-            key = (fkey, bound_cls, tuple(v.fingerprint() for v in bound.values()))
+            shape = tuple(v.fingerprint() for v in values.values())
+            site = (caller.module.path, line) if tainted else None
+            key = (fkey, instance, shape, site)
             cached = self.memo.get(key)
             if cached is not None:
-                return cached
-            if key in self.active:
+                caller.raised = caller.raised.join(cached[1])
+                return cached[0]
+            if (fkey, instance, shape) in self.active:
                 return CLEAN
+            seen = self.summaries.get((fkey, instance))
+            if not tainted and seen is not None and seen[0] >= MAX_CONTEXTS:
+                return seen[1]  # called with many kinds of clean arguments: what it returned so far
         if caller.depth >= MAX_DEPTH:
-            out = CLEAN
-            for value in bound.values():
-                out = out.join(value.taint_only((KEY,)))
-            return out
+            return join_all(v.taint_only((KEY,)) for v in values.values())
         self.called.add(fkey)
         cls = (fkey[0], func.cls) if func.cls is not None else None
-        frame = Frame(self, module, "function", func, fkey, cls, self.closures.get(closure_id) if closure_id else
-                      self.frames.get(module.path), caller.depth + 1)
-        frame.locals = dict(bound)
+        outer = self.closures.get(closure_id) if closure_id else self.frames.get(module.path)
+        frame = Frame(self, module, "function", func, fkey, cls, outer, caller.depth + 1)
+        frame.locals = dict(values)
+        frame.instance = instance
         if key is not None:
-            self.active.add(key)
+            self.active.add(key[:3])
         try:
             self.interp.run(func.body, frame)
         finally:
             if key is not None:
-                self.active.discard(key)
+                self.active.discard(key[:3])
         if key is not None:
-            self.memo[key] = frame.returns
+            self.memo[key] = (frame.returns, frame.raised)
+            count, joined = self.summaries.get((fkey, instance), (0, CLEAN))
+            self.summaries[(fkey, instance)] = (count + 1, joined.join(frame.returns))
+        caller.raised = caller.raised.join(frame.raised)
         return frame.returns
 
     # entry points -----------------------------------------------------------------------
 
-    def _entry_points(self) -> list[tuple]:
-        entries = []
-        for path, module in self.modules.items():
-            for index, func in enumerate(module.functions):
-                if func.parent is not None or func.name == "<lambda>":
-                    continue
-                if func.cls is not None and module.classes[func.cls].parent is not None:
-                    continue
-                route = self._is_route(func, module)
-                dunder = func.name.startswith("__") and func.name.endswith("__")
-                if route or (not dunder and func.name not in self.names_used):
-                    entries.append((path, index))
-        return entries
-
-    def _is_route(self, func: ir.Function, module: ir.Module) -> bool:
-        for decorator in func.decorators:
-            target = decorator.func if type(decorator) is ir.Call else decorator
-            name = target.attr if type(target) is ir.Attr else (target.id if type(target) is ir.Name else "")
-            if name in self.catalog.route_decorators:
-                return True
-        first = func.params[0].name if func.params else ""
-        return first in self.catalog.request_param_names and self.contexts.get(module.path) == "server"
-
-    def _run_entry(self, fkey: tuple) -> None:
-        module, func = self.function(fkey)
-        frame = self.frames.get(module.path) or Frame(self, module, "module")
-        route = self._is_route(func, module)
-        bound: dict[str, Value] = {}
-        cls = (module.path, func.cls) if func.cls is not None else None
-        for i, param in enumerate(func.params):
-            if i == 0 and cls is not None and not any(
-                    type(d) is ir.Name and d.id == "staticmethod" for d in func.decorators):
-                bound[param.name] = Value(refs=frozenset({("inst", cls)}))
-                continue
-            frame.line = func.line
-            bound[param.name] = self._entry_value(param, route, frame)
-        self.run_function(fkey, bound, None, None, frame)
-
-    def _entry_value(self, param: ir.Param, route: bool, frame: Frame) -> Value:
-        catalog = self.catalog
-        annotation = param.annotation.strip("'\"")
-        if route:
-            if param.name in catalog.request_param_names or annotation in catalog.request_annotations:
-                return Value(refs=frozenset({("req", "any")}))
-            default = param.default
-            default_name = ""
-            if type(default) is ir.Call:
-                target = default.func
-                default_name = target.attr if type(target) is ir.Attr else (target.id if type(target) is ir.Name else "")
-            if default_name in ("Depends", "Security"):
-                return _UNKNOWN
-            if catalog.is_key_field(param.name) or catalog.is_key_name(param.name):
-                channel = {"Header": "headers", "Cookie": "cookies", "Query": "query"}.get(default_name, "body")
-                self.request_key_channels.add(channel)
-                where = {"headers": "request header", "cookies": "cookie", "query": "query parameter"}.get(
-                    channel, "request field")
-                return self.source_value(frame.module.path, frame.line, f"{where} {param.name}", "request")
-            if annotation[:1].isupper() and annotation not in ("Any", "Optional", "List", "Dict"):
-                return Value(strs=frozenset({Text("", False, "user")}), refs=frozenset({("req", "body")}))
-            return Value(strs=frozenset({Text("", False, "user")}))
-        if catalog.is_key_name(param.name):
-            return self.source_value(frame.module.path, frame.line, f"parameter {param.name}", "param")
-        if param.default is not None:
-            return self.default_value(frame.module, param.default).join(_UNKNOWN)
-        return _UNKNOWN
+    def run_entry(self, fkey: tuple, caller: Frame | None = None) -> None:
+        """Run a function the way the outside world calls it (see entries.py)."""
+        run_entry(self, fkey, caller)
 
     # sources, findings, expected uses -----------------------------------------------------
 
@@ -440,9 +420,9 @@ class Program:
             self._reset_round()
             for path in sorted(self.modules):
                 self.run_module(path)
-            for fkey in self._entry_points():
+            for fkey in entry_points(self):
                 if fkey not in self.called:
-                    self._run_entry(fkey)
+                    self.run_entry(fkey)
             if not self.heap_changed:
                 break
 
