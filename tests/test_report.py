@@ -124,3 +124,9 @@ def test_json_report_of_notebook_has_cells(scan_app):
     assert (finding.rule, finding.line, finding.cell, finding.cell_line) == ("key-in-log-call", file_line, 2, 2)
     assert finding.severity == "medium"  # a notebook is a local tool
     assert finding.trace[0].cell == 1 and finding.trace[0].cell_line == 3
+
+
+def test_report_survives_a_json_round_trip(leaky_report):
+    from trustcheck.report.model import Report
+    data = leaky_report.to_dict()
+    assert Report.from_dict(json.loads(json.dumps(data))).to_dict() == data

@@ -19,6 +19,33 @@ class Settings:
     max_archive_members: int = 50_000
     max_path_depth: int = 40
     max_compression_ratio: int = 200  # extracted size / archive size
+    # Forges. Only these hosts (and each forge's archive hosts, comma-separated host or host:port)
+    # are ever contacted. A server-side token per forge is read from TRUSTCHECK_<FORGE>_TOKEN at
+    # call time, never stored here, so that it cannot end up in a repr or a log.
+    github_api_url: str = "https://api.github.com"
+    github_url: str = "https://github.com"
+    github_archive_hosts: str = "codeload.github.com"
+    gitlab_api_url: str = "https://gitlab.com/api/v4"
+    gitlab_url: str = "https://gitlab.com"
+    gitlab_archive_hosts: str = ""
+    codeberg_api_url: str = "https://codeberg.org/api/v1"
+    codeberg_url: str = "https://codeberg.org"
+    codeberg_archive_hosts: str = ""
+    gitea_urls: str = ""  # other Gitea/Forgejo hosts, comma-separated web base URLs (API at /api/v1)
+    bitbucket_api_url: str = "https://api.bitbucket.org/2.0"
+    bitbucket_url: str = "https://bitbucket.org"
+    bitbucket_archive_hosts: str = ""
+    huggingface_api_url: str = "https://huggingface.co/api"
+    huggingface_url: str = "https://huggingface.co"
+    huggingface_archive_hosts: str = ""  # empty: Git LFS files (CDN-hosted) are skipped
+    huggingface_space_domain: str = "hf.space"
+    streamlit_app_domain: str = "streamlit.app"  # NAME.<domain> is accepted as an app URL
+    streamlit_app_url: str = "https://{name}.streamlit.app"  # where an app's page is read
+    http_timeout: float = 20.0  # seconds to wait for a forge's next bytes
+    http_connect_timeout: float = 10.0
+    http_retry_delay: float = 1.0  # before the one retry after a 5xx or a connection error
+    download_seconds: float = 300.0  # a whole archive download
+    max_api_bytes: int = 10_000_000  # an API answer or an app page
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides) -> Settings:
