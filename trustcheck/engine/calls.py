@@ -9,7 +9,7 @@ from . import ir
 from .catalog import python_catalog
 from .library import STRING_METHODS, Library, string_method
 from .reads import USER_TEXT, Reads, const_text
-from .values import CLEAN, KEY, Value, join_all
+from .values import CLEAN, KEY, Text, Value, join_all
 
 if TYPE_CHECKING:
     from .interp import Frame, Interpreter
@@ -236,10 +236,11 @@ class CallHandler:
         if method in ("get", "pop", "setdefault", "__getitem__") and recv.fields is not None and args.pos:
             found = recv.field(const_text(args.pos[0]))
             return found.join(args.pos[1]) if len(args.pos) > 1 else found
-        if method in ("copy", "__copy__") and recv.fields is not None:
-            return recv
+        if recv.fields is not None and method in ("copy", "__copy__", "keys"):
+            return recv if method != "keys" else Value(strs=frozenset(Text(k, True) for k in recv.fields))
         taint = recv.taint_only((KEY,))
-        if recv.strs or method in catalog.propagating_methods or method in STRING_METHODS:
+        is_text = recv.strs and recv.fields is None
+        if is_text or method in catalog.propagating_methods or method in STRING_METHODS:
             taint = taint.join(args.everything().taint_only((KEY,)))
         return Value(taint.taint, string_method(method, recv, args))
 

@@ -38,8 +38,8 @@ def module_contexts(modules: dict[str, ir.Module], import_edges: dict[str, set[s
     has_server = any(not is_test_path(p) for p in server)
     contexts = {}
     for path, module in modules.items():
-        if path.endswith(".ipynb"):
-            contexts[path] = "local"
+        if path.endswith(".ipynb") or is_test_path(path):
+            contexts[path] = "local"  # tests run on the developer's machine or in CI
         elif path in server:
             contexts[path] = "server"
         elif not has_server or _imports_any(module, _CLI_IMPORTS):

@@ -139,14 +139,28 @@ class Interpreter:
 
     def s_loop(self, s: ir.Loop, f: Frame) -> None:
         f.line = s.line
-        iterable = _iteration(self.eval(s.iterable, f))
+        bind = self.iteration(s.target, s.iterable, f) if s.target is not None else self.eval(s.iterable, f)
         before = dict(f.locals)
         for _ in range(MAX_LOOP_PASSES):
             if s.target is not None:
-                self.assign(s.target, iterable, f)  # containers are not split
+                bind()
             self.run(s.body, f)
         self.run(s.orelse, f)
         f.locals = _merge(before, f.locals)
+
+    def iteration(self, target: ir.Expr, iterable: ir.Expr, f: Frame):
+        """Evaluate a loop's iterable once; return what binds its target for one pass.
+        `zip(a, b)` and `enumerate(a)` bind each target to its own sequence's elements."""
+        if type(target) is ir.Seq and type(iterable) is ir.Call and type(iterable.func) is ir.Name \
+                and not any(type(a) is ir.Starred for a in iterable.args):
+            if iterable.func.id == "zip" and len(iterable.args) == len(target.items):
+                parts = [_iteration(self.eval(a, f)) for a in iterable.args]
+                return lambda: [self.assign(t, p, f) for t, p in zip(target.items, parts)]
+            if iterable.func.id == "enumerate" and len(target.items) == 2 and iterable.args:
+                part = _iteration(self.eval(iterable.args[0], f))
+                return lambda: (self.assign(target.items[0], CLEAN, f), self.assign(target.items[1], part, f))
+        value = _iteration(self.eval(iterable, f))  # containers are not split
+        return lambda: self.assign(target, value, f)
 
     def s_with(self, s: ir.With, f: Frame) -> None:
         f.line = s.line
@@ -258,6 +272,10 @@ class Interpreter:
     def assign(self, target: ir.Expr, value: Value, f: Frame) -> None:
         kind = type(target)
         if kind is ir.Name:
+            if not value.taint and any(t.origin == "user" for t in value.strs) \
+                    and self.calls.catalog.is_key_name(target.id):
+                value = value.join(self.program.source_value(f.module.path, f.line,
+                                                             f"typed by the user into {target.id}", "user"))
             if value.taint:
                 value = value.with_step(Step(f.module.path, f.line, f"assigned to {target.id}"))
             self.bind(target.id, value, f)
@@ -431,7 +449,7 @@ class Interpreter:
 
     def e_comp(self, e: ir.Comp, f: Frame) -> Value:
         for target, iterable in e.loops:
-            self.assign(target, _iteration(self.eval(iterable, f)), f)
+            self.iteration(target, iterable, f)()
         for condition in e.conditions:
             self.eval(condition, f)
         return self.eval(e.element, f)

@@ -247,6 +247,15 @@ class _Builder:
         line, end = _span(node)
         return [ir.ExprStmt(ir.Call(ir.Name("exec"), args, (), line, end), line)]
 
+    def assert_statement(self, node: SgNode) -> list[ir.Stmt]:
+        """`assert test, message`: the message is an exception's message when it fails."""
+        parts = node.named_children()
+        out: list[ir.Stmt] = [ir.ExprStmt(ir.Opaque((self.expr(parts[0]),)), _line(node))] if parts else []
+        if len(parts) > 1:
+            line, end = _span(node)
+            out.append(ir.Raise(self.expr(parts[1]), line, end))
+        return out
+
     def opaque_statement(self, node: SgNode) -> list[ir.Stmt]:
         return [ir.ExprStmt(ir.Opaque(tuple(self.expr(c) for c in node.named_children())),
                             _line(node))]
@@ -545,6 +554,8 @@ class _Builder:
 
 
 MASK_CHARACTERS = 12  # `key[:n]` / `key[-n:]` with n up to this shows too little to be the key
+# A slice bounded by a name (`key[:keep]`) is read as a mask too: helpers that mask take the
+# number of characters to show as a parameter, while code that strips a prefix computes it.
 
 
 def _is_mask(node: SgNode) -> bool:
@@ -563,9 +574,9 @@ def _is_mask(node: SgNode) -> bool:
     if step not in ("", "1"):
         return False
     small = {str(n) for n in range(1, MASK_CHARACTERS + 1)}
-    if start in ("", "0") and stop in small:
-        return True
-    return stop == "" and start.startswith("-") and start[1:] in small
+    if start in ("", "0") and (stop in small or stop.isidentifier()):
+        return True  # `key[:4]`, `secret[:keep]`
+    return stop == "" and start.startswith("-") and (start[1:] in small or start[1:].isidentifier())
 
 
 _STATEMENTS = {
@@ -584,7 +595,7 @@ _STATEMENTS = {
     "nonlocal_statement": _Builder.scope_statement,
     "print_statement": _Builder.print_statement,
     "exec_statement": _Builder.exec_statement,
-    "assert_statement": _Builder.opaque_statement,
+    "assert_statement": _Builder.assert_statement,
     "delete_statement": _Builder.opaque_statement,
     "decorated_definition": _Builder.decorated_definition,
     "function_definition": _Builder.function_definition,

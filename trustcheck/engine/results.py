@@ -43,8 +43,9 @@ def _finding(program: Program, raw: RawFinding, rule) -> Finding | None:
         if source.origin.startswith("carrier:"):
             if source.origin.split(":", 1)[1] not in program.request_key_channels:
                 continue
-        elif source.origin == "env" and raw.context == "server" and rule.category in ("logging", "persistence"):
-            continue  # the deployer's own secret, in the deployer's own logs and files
+        elif source.origin == "env" and raw.context == "server" and (
+                rule.category in ("logging", "persistence") or rule.id == "key-sent-to-configured-host"):
+            continue  # the deployer's own secret, in the deployer's logs, files, configured hosts
         facts[fact] = trace
     if raw.facts and not facts:
         return None
