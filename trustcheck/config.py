@@ -46,6 +46,12 @@ class Settings:
     http_retry_delay: float = 1.0  # before the one retry after a 5xx or a connection error
     download_seconds: float = 300.0  # a whole archive download
     max_api_bytes: int = 10_000_000  # an API answer or an app page
+    web_workers: int = 2  # scans the site runs at once; more wait in the queue
+    scans_per_hour: int = 30  # new scans one client may start per hour (reports in the store are free)
+    jobs_kept: int = 1000  # finished jobs remembered for their status pages
+    issue_url_limit: int = 7500  # characters of a prefilled new-issue link (forges refuse ~8 KB)
+    public_url: str = ""  # the site's public base URL for links in issues; empty: the request's
+    trusted_proxies: int = 0  # reverse proxies in front of the site whose X-Forwarded-For to trust
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides) -> Settings:

@@ -85,4 +85,9 @@ def line_url(forge: Forge, web_url: str, commit: str, path: str, line: int | Non
     if forge == "bitbucket":
         return f"{web_url}/src/{commit}/{path}" + (f"#lines-{line}" if line else "")
     middle = {"gitlab": "-/blob", "codeberg": "src/commit"}.get(forge, "blob")
-    return f"{web_url}/{middle}/{commit}/{path}" + (f"#L{line}" if line else "")
+    # GitHub renders notebooks and Markdown: a line anchor needs the plain view
+    plain = "?plain=1" if forge == "github" and line and path.endswith(_RENDERED) else ""
+    return f"{web_url}/{middle}/{commit}/{path}{plain}" + (f"#L{line}" if line else "")
+
+
+_RENDERED = (".ipynb", ".md", ".markdown", ".rst", ".svg", ".geojson", ".csv")
