@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import ir
-from .catalog import python_catalog
 from .library import STRING_METHODS, Library, string_method
 from .reads import USER_TEXT, Reads, const_text
 from .values import CLEAN, KEY, Text, Value, join_all
@@ -71,9 +70,13 @@ class CallHandler:
     def __init__(self, program: Program, interp: Interpreter):
         self.program = program
         self.interp = interp
-        self.catalog = python_catalog()
         self.reads = Reads(program)
         self.library = Library(program)
+
+    @property
+    def catalog(self):
+        """The catalogue of the language of the code being run."""
+        return self.program.catalog
 
     def attr(self, obj: Value, name: str, f: Frame) -> Value:
         return self.reads.attr(obj, name, f)

@@ -78,13 +78,17 @@ class Providers:
         return None
 
 
-class PythonCatalog:
-    """What Python libraries do with values (catalog/python.toml) and the rules' Python sinks."""
+class LanguageCatalog:
+    """What one language's libraries do with values (catalog/<language>.toml) and the rules'
+    sinks for that language."""
 
-    def __init__(self, raw: dict, names: dict):
+    def __init__(self, raw: dict, names: dict, language: str):
+        self.language = language
         app = raw["app"]
         self.server_frameworks = tuple(app["server_frameworks"])
         self.session_scripts = tuple(app["session_scripts"])
+        self.browser_frameworks = tuple(app.get("browser_frameworks", ()))
+        self.local_tools = tuple(app.get("local_tools", ()))
         self.call_sources: PatternIndex[SourceSpec] = PatternIndex()
         self.read_sources: PatternIndex[SourceSpec] = PatternIndex()
         for entry in raw["source"]:
@@ -129,7 +133,7 @@ class PythonCatalog:
         self.sink_calls: PatternIndex[SinkSpec] = PatternIndex()
         self.sink_stores: PatternIndex[SinkSpec] = PatternIndex()
         for rule in load_rules().values():
-            for sink in rule.python:
+            for sink in getattr(rule, language):
                 self.sink_calls.add(sink.calls, sink)
                 self.sink_stores.add(sink.stores, sink)
         flags = re.IGNORECASE
@@ -168,5 +172,9 @@ def providers() -> Providers:
 
 
 @cache
-def python_catalog() -> PythonCatalog:
-    return PythonCatalog(_load("python.toml"), _load("names.toml"))
+def language_catalog(language: str) -> LanguageCatalog:
+    return LanguageCatalog(_load(f"{language}.toml"), _load("names.toml"), language)
+
+
+def python_catalog() -> LanguageCatalog:
+    return language_catalog("python")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import ir
+from .catalog import language_catalog
 from .values import UNKNOWN_TEXT, Text, Value
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def is_route(program: Program, func: ir.Function, module: ir.Module) -> bool:
     """A request handler: decorated as one, or taking `request` first (after `self`)."""
     if program.contexts.get(module.path) != "server":
         return False
-    catalog = program.catalog
+    catalog = language_catalog(module.language)
     for decorator in func.decorators:
         target = decorator.func if type(decorator) is ir.Call else decorator
         name = target.attr if type(target) is ir.Attr else (target.id if type(target) is ir.Name else "")
@@ -74,7 +75,7 @@ def run_entry(program: Program, fkey: tuple, caller: Frame | None) -> None:
 
 
 def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Module, line: int) -> Value:
-    catalog = program.catalog
+    catalog = language_catalog(module.language)
     annotation = param.annotation.strip("'\"")
     key_named = catalog.is_key_name(param.name) or (route and catalog.is_key_field(param.name))
     if route:
@@ -126,6 +127,6 @@ def _body_model_with_key(program: Program, module: ir.Module, annotation: str) -
             continue
         for stmt in cls.body:
             if type(stmt) is ir.Assign and type(stmt.targets[0]) is ir.Name \
-                    and program.catalog.is_key_name(stmt.targets[0].id):
+                    and language_catalog(module.language).is_key_name(stmt.targets[0].id):
                 return stmt.targets[0].id
     return None

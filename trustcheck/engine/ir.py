@@ -123,6 +123,23 @@ class Yield(Expr):
     value: Expr | None
 
 
+@dataclass(slots=True)
+class ClassValue(Expr):
+    """A class used as a value (JavaScript's `const A = class {...}`)."""
+    cls: int
+
+
+@dataclass(slots=True)
+class Element(Expr):
+    """A JSX element: an HTML tag (`tag` a str) or a component (`tag` an expression called with
+    its attributes as props). `attrs` name None is a `{...spread}`."""
+    tag: object
+    attrs: tuple[tuple[str | None, Expr], ...]
+    children: tuple[Expr, ...]
+    line: int
+    end_line: int
+
+
 class Stmt:
     __slots__ = ()
 
@@ -279,3 +296,7 @@ class Module:
     names_used: frozenset[str] = frozenset()  # every name read (not defined) in the module
     line_map: tuple[tuple[int, int, int], ...] | None = None  # per line: (file line, cell, cell line)
     error_count: int = 0  # parse errors seen (ERROR or missing nodes)
+    directives: tuple[str, ...] = ()  # JavaScript: "use client", "use server"
+    key_inputs: tuple[str, ...] = ()  # ids and names of password or key inputs declared in markup
+    key_bindings: tuple[str, ...] = ()  # script variables bound to such inputs (Vue v-model, Svelte bind:)
+    markup_findings: tuple[tuple[str, int, int, str], ...] = ()  # (rule, line, end line, host or call)

@@ -9,7 +9,7 @@ import codecs
 import re
 from typing import TYPE_CHECKING
 
-from .catalog import providers, python_catalog
+from .catalog import providers
 from .hosts import Destination, destinations
 from .paths import path_text
 from .reads import CONFIG_TEXT, USER_TEXT, const_text, is_singleton
@@ -39,7 +39,11 @@ _FIELD = re.compile(r"\{([^{}]*)\}")
 class Library:
     def __init__(self, program: Program):
         self.program = program
-        self.catalog = python_catalog()
+
+    @property
+    def catalog(self):
+        """The catalogue of the language of the code being run."""
+        return self.program.catalog
 
     def call(self, path: tuple, args: CallArgs, f: Frame) -> Value:
         catalog = self.catalog

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from ..rules import load_rules
 from . import ir
 from .calls import MAX_DEPTH, CallHandler
-from .catalog import python_catalog
+from .catalog import LanguageCatalog, language_catalog
 from .context import module_contexts, session_scripts
 from .entries import entry_points, run_entry
 from .interp import Frame, Interpreter
+from .modules import ModuleIndex, package_path
 from .values import CLEAN, HOLDER, KEY, Source, Step, Text, Trace, Value, join_all
 
 MAX_ROUNDS = 4
@@ -49,14 +50,15 @@ class ClassInfo:
 
 class Program:
     def __init__(self, modules: list[ir.Module], deadline: float | None = None):
-        self.catalog = python_catalog()
+        self.language = "python"  # the language of the code being run: which catalogue applies
         self.rules = load_rules()
         self.modules = {m.path: m for m in modules}
         self.deadline = deadline
         self._ticks = 0
-        self._index_modules()
-        self.contexts = module_contexts(self.modules, self.import_edges, self.catalog.server_frameworks)
-        self.session_scripts = session_scripts(self.modules, self.catalog.session_scripts)
+        self.index = ModuleIndex(self.modules)
+        self.import_edges = self.index.import_edges
+        self.contexts = module_contexts(self.modules, self.import_edges)
+        self.session_scripts = session_scripts(self.modules)
         self.imported = {imp for m in modules for imp in m.imports}
         self.names_used = frozenset().union(*(m.names_used for m in modules)) if modules else frozenset()
         self.interp = Interpreter(self)
@@ -73,6 +75,10 @@ class Program:
         self.externally_written: set[tuple[str, str]] = set()
         self._reset_round()
 
+    @property
+    def catalog(self) -> LanguageCatalog:
+        return language_catalog(self.language)
+
     def _reset_round(self) -> None:
         self.memo: dict[tuple, tuple[Value, Value]] = {}
         self.summaries: dict[tuple, tuple[int, Value]] = {}  # function -> (contexts seen, returns)
@@ -86,55 +92,11 @@ class Program:
 
     # modules and imports ----------------------------------------------------------------
 
-    def _index_modules(self) -> None:
-        self.by_name: dict[str, list[str]] = {}
-        self.packages: set[str] = set()  # package folders ("lib"), for `import lib.x`
-        for path in sorted(self.modules, key=lambda p: (p.count("/"), p)):
-            parts = path[: -len(posixpath.splitext(path)[1])].split("/")
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-                self.packages.add("/".join(parts))
-            for folder in range(1, len(parts)):
-                self.packages.add("/".join(parts[:folder]))
-            for start in range(len(parts)):
-                self.by_name.setdefault(".".join(parts[start:]), []).append(path)
-        self.import_edges: dict[str, set[str]] = {}
-        for path, module in self.modules.items():
-            targets = {self.resolve(name, path) for name in module.imports}
-            self.import_edges[path] = {t for t in targets if t}
-            bodies = [module.body, *(fn.body for fn in module.functions), *(c.body for c in module.classes)]
-            for stmt in (s for body in bodies for s in _relative_imports(body)):
-                target = self.resolve_from(stmt.module, stmt.level, path)
-                if target:
-                    self.import_edges[path].add(target)
-
     def resolve(self, name: str, from_path: str) -> str | None:
-        """The app file a module name refers to (a sibling module first, as Python does for
-        scripts), or None for a library."""
-        here = posixpath.dirname(from_path)
-        local = posixpath.join(here, *name.split(".")) if name else here
-        for candidate in (local + ".py", local + "/__init__.py"):
-            if candidate in self.modules:
-                return candidate
-        if local in self.packages:
-            return local + "/"
-        paths = self.by_name.get(name)
-        if paths:
-            return paths[0]
-        folder = name.replace(".", "/")
-        return folder + "/" if folder in self.packages else None
+        return self.index.resolve(name, from_path)
 
     def resolve_from(self, module: str, level: int, from_path: str) -> str | None:
-        if level == 0:
-            return self.resolve(module, from_path)
-        base = posixpath.dirname(from_path)
-        for _ in range(level - 1):
-            base = posixpath.dirname(base)
-        target = posixpath.join(base, *module.split(".")) if module else base
-        for candidate in (target + ".py", target + "/__init__.py"):
-            if candidate in self.modules:
-                return candidate
-        return target + "/" if target in self.packages else None
+        return self.index.resolve_from(module, level, from_path)
 
     def module_named(self, path: str) -> ir.Module | None:
         return self.modules.get(path) or self.modules.get(path + "__init__.py")
@@ -148,9 +110,11 @@ class Program:
         self.running.add(path)
         frame = Frame(self, module, "module")
         self.frames[path] = frame
+        outer, self.language = self.language, module.language
         try:
             self.interp.run(module.body, frame)
         finally:
+            self.language = outer
             self.running.discard(path)
             self.done.add(path)
 
@@ -163,7 +127,18 @@ class Program:
         path = self.resolve(name, importer.path)
         if path is not None:
             return self._module_value(path, run)
+        if importer.language == "javascript":
+            return self.library(package_path(name))
         return self.library(tuple(name.split(".")))
+
+    def require(self, name: str, importer: ir.Module) -> Value:
+        """JavaScript's `require("x")` / `import("x")`: what the module exports."""
+        path = self.resolve(name, importer.path)
+        if path is None:
+            return self.library(package_path(name))
+        self.run_module(path)
+        exported = self.heap.get(("g", path, "default"))
+        return exported if exported is not None else Value(refs=frozenset({("lmod", path)}))
 
     def library(self, path: tuple[str, ...]) -> Value:
         """A library API path; a request proxy (flask.request) is marked as one."""
@@ -174,6 +149,11 @@ class Program:
 
     def import_name(self, module: str, level: int, name: str, importer: ir.Module) -> Value:
         path = self.resolve_from(module, level, importer.path)
+        if path is None and importer.language == "javascript":
+            base = package_path(module)
+            return self.library(base if name == "default" else base + (name,))
+        if path is not None and importer.language == "javascript" and name == "default":
+            return self.require(module, importer)
         if path is None:
             if level:
                 return Value(refs=frozenset({("mod", ("?" + name.lower(),))}))
@@ -187,7 +167,7 @@ class Program:
             for candidate in (sub + ".py", sub + "/__init__.py"):
                 if candidate in self.modules:
                     return self._module_value(candidate, True)
-            if sub in self.packages:
+            if sub in self.index.packages:
                 return Value(refs=frozenset({("lmod", sub + "/")}))
             path = folder + "/__init__.py"
         self.run_module(path)
@@ -351,9 +331,11 @@ class Program:
         frame.instance = instance
         if key is not None:
             self.active.add(key[:3])
+        outer, self.language = self.language, module.language
         try:
             self.interp.run(func.body, frame)
         finally:
+            self.language = outer
             if key is not None:
                 self.active.discard(key[:3])
         if key is not None:
@@ -425,17 +407,3 @@ class Program:
                     self.run_entry(fkey)
             if not self.heap_changed:
                 break
-
-
-def _relative_imports(body: tuple[ir.Stmt, ...]):
-    """Every relative `from . import x` in a module, at any depth (for the import graph)."""
-    pending = list(body)
-    while pending:
-        stmt = pending.pop()
-        if type(stmt) is ir.ImportFrom and stmt.level:
-            yield stmt
-        for name in ("body", "orelse", "final"):
-            pending.extend(getattr(stmt, name, ()) or ())
-        if type(stmt) is ir.Try:
-            for _, handler in stmt.handlers:
-                pending.extend(handler)

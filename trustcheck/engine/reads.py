@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .catalog import python_catalog
 from .paths import path_text
 from .values import CLEAN, Text, Value, join_all
 
@@ -42,7 +41,11 @@ def passes_through(obj: Value) -> bool:
 class Reads:
     def __init__(self, program: Program):
         self.program = program
-        self.catalog = python_catalog()
+
+    @property
+    def catalog(self):
+        """The catalogue of the language of the code being run."""
+        return self.program.catalog
 
     def attr(self, obj: Value, name: str, f: Frame) -> Value:
         refs: set = set()

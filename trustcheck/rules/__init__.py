@@ -21,6 +21,7 @@ CATEGORIES = {"exfiltration", "logging", "persistence", "relay", "remote-code", 
 SCORED = {"exfiltration", "logging", "persistence"}
 SEVERITIES = ("high", "medium", "low", "info")
 CONTEXTS = ("server", "local", "browser")
+LANGUAGES = ("python", "javascript")  # the sink blocks a rule may have: [[python]], [[javascript]]
 DOC_FIELDS = ("title", "summary", "why", "example", "fix", "example_fixed")
 
 
@@ -67,6 +68,7 @@ class Rule:
     example_language: str = "python"
     example_runs: bool = True  # false when the example cannot be scanned as it is written
     python: tuple[SinkSpec, ...] = field(default=())
+    javascript: tuple[SinkSpec, ...] = field(default=())
 
     @property
     def scored(self) -> bool:
@@ -115,13 +117,13 @@ def load_rule(path: Path) -> Rule:
     for context, level in severity.items():
         if context not in CONTEXTS or level not in SEVERITIES:
             raise RuleError(f"{rule_id}: bad severity {context}={level}")
-    sinks = tuple(_sink(rule_id, s) for s in raw.get("python", []))
-    fields = {k: v for k, v in raw.items() if k not in ("python", "severity")}
+    sinks = {language: tuple(_sink(rule_id, s) for s in raw.get(language, [])) for language in LANGUAGES}
+    fields = {k: v for k, v in raw.items() if k not in (*LANGUAGES, "severity")}
     fields["references"] = tuple(raw.get("references", ()))
     unknown = set(fields) - set(Rule.__dataclass_fields__)
     if unknown:
         raise RuleError(f"{rule_id}: unknown keys {sorted(unknown)}")
-    return Rule(severity=severity, python=sinks, **fields)
+    return Rule(severity=severity, **sinks, **fields)
 
 
 @cache
