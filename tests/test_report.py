@@ -61,13 +61,13 @@ def test_skipped_files_say_why(scan_app):
         "min.py": "x = '" + "a" * 30_000 + "'\n",
         "big.py": "# " + "b" * 50 + "\n",
         "node_modules/pkg/index.py": "print(1)\n",
-        "ui/app.js": "console.log(1)\n",
+        "ui/types.d.ts": "export type A = string;\n",
     }, max_file_bytes=40)
     reasons = {s.file: s.reason for s in report.coverage.skipped}
     assert "minified or generated" in reasons["min.py"] or "larger than" in reasons["min.py"]
     assert "larger than" in reasons["big.py"]
     assert reasons["node_modules/"] == "installed dependencies"
-    assert "not analyzed yet" in reasons["ui/app.js"]
+    assert "ui/types.d.ts" not in reasons and report.coverage.files == 2  # type declarations hold no code
     assert "broken.py" not in reasons  # parsed with errors, analyzed anyway
     assert report.coverage.parsed_with_errors == ["broken.py"]
 

@@ -25,11 +25,15 @@ def test_rule_documentation_is_complete(rule):
         assert rule.cwe.startswith("CWE-")
 
 
+EXAMPLE_FILES = {"python": "app.py", "javascript": "app.js", "html": "index.html"}
+
+
 @pytest.mark.parametrize("rule", [r for r in RULES if r.example_runs], ids=lambda r: r.id)
 def test_documented_example_fires_and_fix_does_not(rule, scan_app):
-    fired = {f.rule for f in scan_app({"app.py": rule.example}).findings}
+    name = EXAMPLE_FILES[rule.example_language]
+    fired = {f.rule for f in scan_app({name: rule.example}).findings}
     assert rule.id in fired, f"the example of {rule.id} does not trigger it"
-    fixed = {f.rule for f in scan_app({"app.py": rule.example_fixed}).findings}
+    fixed = {f.rule for f in scan_app({name: rule.example_fixed}).findings}
     assert rule.id not in fixed, f"the fixed example of {rule.id} still triggers it"
 
 

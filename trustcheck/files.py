@@ -13,10 +13,11 @@ from pathlib import Path
 from .config import Settings
 from .report.model import Skip
 
-LANGUAGES = {".py": "python", ".pyw": "python", ".ipynb": "notebook"}
-NOT_YET = {".js": "JavaScript", ".jsx": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript",
-           ".ts": "TypeScript", ".tsx": "TypeScript", ".mts": "TypeScript", ".cts": "TypeScript",
-           ".vue": "Vue", ".svelte": "Svelte", ".html": "HTML", ".htm": "HTML"}
+LANGUAGES = {".py": "python", ".pyw": "python", ".ipynb": "notebook",
+             ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+             ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
+             ".html": "markup", ".htm": "markup", ".vue": "markup", ".svelte": "markup"}
+DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")  # TypeScript type declarations: no code to follow
 SKIPPED_DIRS = {
     ".git": "version control data", ".hg": "version control data", ".svn": "version control data",
     "node_modules": "installed dependencies", "site-packages": "installed dependencies",
@@ -28,7 +29,7 @@ SKIPPED_DIRS = {
     ".next": "build output", ".nuxt": "build output", ".svelte-kit": "build output",
     ".output": "build output", "coverage": "test coverage output", ".ipynb_checkpoints": "notebook checkpoints",
 }
-TEXT_SUFFIXES = {".py", ".pyw", ".ipynb", ".env", ".toml", ".json", ".yaml", ".yml", ".cfg", ".ini",
+TEXT_SUFFIXES = {".py", ".pyw", ".ipynb", ".env", ".toml", ".json", ".mts", ".cts", ".yaml", ".yml", ".cfg", ".ini",
                  ".txt", ".md", ".sh", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".html", ".htm",
                  ".vue", ".svelte", ".example", ".sample", ".conf", ".properties", ".rb", ".go", ".php"}
 BINARY_PROBE = 8192
@@ -77,7 +78,7 @@ def discover(root: Path, settings: Settings) -> Inventory:
             rel = rel_folder + name
             suffix = os.path.splitext(name)[1].lower()
             if os.path.islink(full):
-                if suffix in LANGUAGES or suffix in NOT_YET:
+                if suffix in LANGUAGES:
                     skipped.append(Skip(rel, "a symbolic link (not followed)"))
                 continue
             try:
@@ -86,13 +87,11 @@ def discover(root: Path, settings: Settings) -> Inventory:
                 skipped.append(Skip(rel, "could not be read"))
                 continue
             language = LANGUAGES.get(suffix)
-            if language is not None:
+            if language is not None and not name.endswith(DECLARATIONS):
                 if size > settings.max_file_bytes:
                     skipped.append(Skip(rel, f"larger than {settings.max_file_bytes:,} bytes"))
                 else:
                     sources.append(SourceFile(full, rel, language, size))
-            elif suffix in NOT_YET:
-                skipped.append(Skip(rel, f"{NOT_YET[suffix]} is not analyzed yet"))
             if (suffix in TEXT_SUFFIXES or name.startswith(".env") or name == "secrets.toml") \
                     and size <= settings.max_file_bytes:
                 text_files.append(SourceFile(full, rel, "text", size))

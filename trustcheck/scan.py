@@ -10,7 +10,7 @@ from typing import Callable
 from .archive import extract_archive, is_archive
 from .config import Settings, load_settings
 from .engine.pipeline import ENGINE_VERSION, analyze, deadline_after, parse_sources
-from .engine.context import is_test_path
+from .engine.context import extension_folders, is_test_path
 from .errors import TargetError
 from .files import discover
 from .report.model import Coverage, Report, Target
@@ -47,7 +47,7 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
     modules, unparsed = parse_sources(inventory.sources, settings, stage)
     if progress:
         progress("analyzing", len(modules), len(modules))
-    analysis = analyze(modules, deadline)
+    analysis = analyze(modules, deadline, extension_folders(_manifests(inventory)))
     secrets = find_committed_secrets(inventory.text_files, settings)
     analyzed = {m.path for m in modules}
     coverage = Coverage(
@@ -64,6 +64,18 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
                   expected_uses=analysis.expected_uses, coverage=coverage,
                   seconds=time.monotonic() - started, engine_version=ENGINE_VERSION,
                   app_kind=analysis.app_kind, security_policy=_security_policy(root))
+
+
+def _manifests(inventory) -> dict[str, str]:
+    """The text of every manifest.json (a browser extension's), by path."""
+    found = {}
+    for file in inventory.text_files:
+        if file.rel.rsplit("/", 1)[-1] == "manifest.json":
+            try:
+                found[file.rel] = Path(file.path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+    return found
 
 
 def _security_policy(root: Path) -> str | None:

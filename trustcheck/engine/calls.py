@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import ir
+from .args import CallArgs
 from .library import STRING_METHODS, Library, string_method
 from .reads import USER_TEXT, Reads, const_text
+from .scripts import Scripts
 from .values import CLEAN, KEY, Text, Value, join_all
 
 if TYPE_CHECKING:
@@ -19,50 +21,6 @@ MAX_DEPTH = 14
 _HOLDING_PARTS = {"headers", "params", "cookies", "auth", "json", "data", "default_headers", "session_state"}
 
 
-class CallArgs:
-    """Evaluated arguments of one call, addressable by the roles rules use ("0", "kw:url",
-    "*", "receiver")."""
-    __slots__ = ("pos", "kw", "star", "recv", "expr", "items")
-
-    def __init__(self, pos: list[Value], kw: dict[str, Value], star: Value, recv: Value | None,
-                 expr: ir.Call, items: list[Value] | None = None):
-        self.pos = pos
-        self.kw = kw
-        self.star = star  # what `*args` / `**kwargs` at the call site spread
-        self.recv = recv
-        self.expr = expr
-        self.items = items  # the first argument's items, when it is a list written out in the call
-
-    def role(self, role: str) -> Value | None:
-        if role == "receiver":
-            return self.recv
-        if role.startswith("kw:"):
-            return self.kw.get(role[3:])
-        if role.isdigit():
-            index = int(role)
-            return self.pos[index] if index < len(self.pos) else None
-        if role == "*":
-            return join_all([*self.pos, *self.kw.values(), self.star])
-        return None
-
-    def present(self, roles: str) -> bool:
-        return any(self.role(r) is not None for r in roles.split("|"))
-
-    def values(self, roles: tuple[str, ...]) -> list[Value]:
-        return [v for r in roles for alt in r.split("|") if (v := self.role(alt)) is not None]
-
-    def expr_of(self, role: str) -> ir.Expr | None:
-        if role.startswith("kw:"):
-            return next((v for k, v in self.expr.kwargs if k == role[3:]), None)
-        if role.isdigit() and int(role) < len(self.expr.args):
-            return self.expr.args[int(role)]
-        return None
-
-    def everything(self) -> Value:
-        out = join_all([*self.pos, *self.kw.values(), self.star])
-        return out.join(self.recv) if self.recv is not None else out
-
-
 _NO_CALL = ir.Call(ir.Opaque(()), (), (), 0, 0)
 
 
@@ -72,6 +30,7 @@ class CallHandler:
         self.interp = interp
         self.reads = Reads(program)
         self.library = Library(program)
+        self.scripts = Scripts(program, self)
 
     @property
     def catalog(self):
@@ -83,6 +42,9 @@ class CallHandler:
 
     def index(self, obj: Value, index: Value, f: Frame) -> Value:
         return self.reads.index(obj, index, f)
+
+    def element(self, e: ir.Element, f: Frame) -> Value:
+        return self.scripts.element(e, f)
 
     def check_store(self, path: tuple, value: Value, f: Frame) -> None:
         self.library.check_store(path, value, f)
@@ -114,6 +76,10 @@ class CallHandler:
         if type(func) is ir.Name and func.id == "setattr" and len(e.args) == 3 and type(e.args[1]) is ir.Const:
             interp.store(ir.Attr(e.args[0], str(e.args[1].value)), args.pos[2], f)
             return CLEAN
+        if f.module.language == "javascript":
+            special = self.scripts.call(func, method, callee, args, f)
+            if special is not None:
+                return special
         requests = [r for r in callee.refs if r[0] == "req"]
         result = CLEAN
         handled = False
@@ -195,7 +161,7 @@ class CallHandler:
                 else:
                     used_kw.add(param.name)
             if value.taint and line:
-                value = value.with_step(program.step(f, line, f"passed to {func.name}() as {param.name}"))
+                value = value.with_step(program.step(f, line, _passing(func.name, param.name)))
             values[param.name] = value
         instance = bound if bound is not None and bound[0] == "inst" else None
         return program.run_function(fkey, values, instance, closure_id, f, line)
@@ -347,7 +313,8 @@ class CallHandler:
                 else:
                     kw, spread = {}, spread.join(named or CLEAN)
                 call_args = CallArgs(pos, kw, spread, None, args.expr)
-            elif index is not None and index + 1 < len(args.pos):
+            elif index is not None and index + 1 < len(args.pos) and not any(
+                    r[0] == "func" for v in args.pos[index + 1:] for r in v.refs):
                 call_args = CallArgs(args.pos[index + 1:], {}, args.star, None, args.expr)
             else:
                 for ref in value.refs:
@@ -361,3 +328,8 @@ class CallHandler:
 
 _REQUEST_GETTERS = {"get", "getlist", "get_all", "getone", "getfirst", "pop", "__getitem__", "get_header",
                     "getheader", "get_argument", "get_query_argument", "get_body_argument"}
+
+
+def _passing(function: str, parameter: str) -> str:
+    who = "a callback" if function.startswith("<") else f"{function}()"
+    return f"passed to {who}" + ("" if parameter.startswith("$") else f" as {parameter}")

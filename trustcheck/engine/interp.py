@@ -64,7 +64,8 @@ class Interpreter:
             ir.Slice: self.e_slice, ir.Call: self.e_call, ir.Str: self.e_str, ir.BinOp: self.e_binop,
             ir.Either: self.e_either, ir.Opaque: self.e_opaque, ir.Seq: self.e_seq, ir.Dict: self.e_dict,
             ir.Starred: self.e_starred, ir.Lambda: self.e_lambda, ir.Comp: self.e_comp,
-            ir.Walrus: self.e_walrus, ir.Yield: self.e_yield,
+            ir.Walrus: self.e_walrus, ir.Yield: self.e_yield, ir.Element: self.e_element,
+            ir.ClassValue: self.e_class_value,
         }
 
     # statements ---------------------------------------------------------------------------
@@ -228,6 +229,9 @@ class Interpreter:
     def bind(self, name: str, value: Value, f: Frame) -> None:
         """Assign `value` to a plain name, in the scope Python would use."""
         if f.kind == "module":
+            if name in f.module.key_bindings:  # a script variable bound to a key field (v-model)
+                value = value.join(self.program.source_value(f.module.path, f.line,
+                                                             f"bound to a key field as {name}", "user"))
             f.locals[name] = value
             self.program.write_global(f.module, name, value, f, from_function=False)
         elif f.kind == "class":
@@ -254,6 +258,8 @@ class Interpreter:
         value = self.program.read_global(f.module, name)
         if value is not None:
             return value
+        if f.module.language == "javascript":  # an undeclared name is a global (document, fetch, chrome)
+            return Value(refs=frozenset({("mod", (name,))}))
         if name in BUILTIN_NAMES:
             return Value(refs=frozenset({("mod", (name,))}))
         return Value(strs=_UNKNOWN_TEXTS, refs=frozenset({("mod", ("?" + name.lower().lstrip("_"),))}))
@@ -276,7 +282,7 @@ class Interpreter:
                     and self.calls.catalog.is_key_name(target.id):
                 value = value.join(self.program.source_value(f.module.path, f.line,
                                                              f"typed by the user into {target.id}", "user"))
-            if value.taint:
+            if value.taint and not target.id.startswith("$"):  # "$tmp": the front end's own names
                 value = value.with_step(Step(f.module.path, f.line, f"assigned to {target.id}"))
             self.bind(target.id, value, f)
         elif kind is ir.Seq:
@@ -365,7 +371,11 @@ class Interpreter:
         return self.lookup(e.id, f)
 
     def e_const(self, e: ir.Const, f: Frame) -> Value:
-        return text_value(e.value) if isinstance(e.value, str) else CLEAN
+        if isinstance(e.value, str):
+            return text_value(e.value)
+        if isinstance(e.value, int) and not isinstance(e.value, bool):
+            return text_value(str(e.value))  # also an index: `pair[0]`
+        return CLEAN
 
     def e_attr(self, e: ir.Attr, f: Frame) -> Value:
         return self.calls.attr(self.eval(e.obj, f), e.attr, f)
@@ -458,6 +468,12 @@ class Interpreter:
         value = self.eval(e.value, f)
         self.assign(e.target, value, f)
         return value
+
+    def e_element(self, e: ir.Element, f: Frame) -> Value:
+        return self.calls.element(e, f)
+
+    def e_class_value(self, e: ir.ClassValue, f: Frame) -> Value:
+        return self.program.define_class(f.module, e.cls, f, bind=False)
 
     def e_yield(self, e: ir.Yield, f: Frame) -> Value:
         if e.value is not None:

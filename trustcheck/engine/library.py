@@ -16,7 +16,7 @@ from .reads import CONFIG_TEXT, USER_TEXT, const_text, is_singleton
 from .values import CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Text, Value
 
 if TYPE_CHECKING:
-    from .calls import CallArgs
+    from .args import CallArgs
     from .interp import Frame
     from .program import Program
 
@@ -29,7 +29,7 @@ STRING_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "en
 TEXT_PRESERVING = {("str",), ("urllib", "parse", "urljoin"), ("urljoin",), ("requests", "compat", "urljoin"),
                    ("posixpath", "join"), ("yarl", "URL"), ("httpx", "URL")}
 CONNECTION_SCHEMES = {"HTTPConnection": "http://", "HTTPSConnection": "https://"}
-URL_TAKERS = {"connect", "from_url", "create_connection", "ws_connect", "WebSocketApp", "Webhook"}
+URL_TAKERS = {"connect", "from_url", "create_connection", "ws_connect", "WebSocketApp", "Webhook", "create"}
 KEYED_READS = {("os", "getenv"): ("os", "environ")}  # functions that read one entry of a mapping
 SQL_NON_WRITES = ("select", "with", "pragma", "create", "drop", "alter", "explain", "delete", "begin", "commit")
 STREAMS = {("sys", "stdout"), ("sys", "stderr"), ("sys", "__stdout__"), ("sys", "__stderr__")}
@@ -102,6 +102,9 @@ class Library:
                 if name and self.catalog.is_key_env(name):
                     out = out.join(program.source_value(f.module.path, e.line, f"{call}({name!r})", spec.origin,
                                                         CONFIG_TEXT))
+            elif spec.when == "key-storage-name":
+                if args.pos and self._names_a_key(args.pos[0]):
+                    out = out.join(program.source_value(f.module.path, e.line, f"{call}(...)", spec.origin))
             elif spec.when == "widget-for-key":
                 if password:
                     out = out.join(program.source_value(f.module.path, e.line, f"{call}, password field", spec.origin))
@@ -118,6 +121,13 @@ class Library:
             if widget_key:
                 program.heap_write(("m", ("streamlit", "session_state", widget_key)), out)
         return out
+
+    def _names_a_key(self, name: Value) -> bool:
+        """A storage entry named like a key: "openaiKey", "app.apiKey", ["apiKey", "model"]."""
+        texts = [t.prefix for t in name.strs] + list(name.fields or ())
+        catalog = self.catalog
+        return any(catalog.is_key_name(part) or catalog.is_key_field(part)
+                   for text in texts for part in re.split(r"[.:/]", text) if part)
 
     def _asks_for_key(self, args: CallArgs) -> bool:
         catalog = self.catalog
@@ -154,8 +164,9 @@ class Library:
             return USER_TEXT
         if catalog.is_consumer(path) and (last[:1].isupper() or last in URL_TAKERS):
             scheme = CONNECTION_SCHEMES.get(last)
-            for keyword in sorted(catalog.base_url_keywords & args.kw.keys()):
-                return args.kw[keyword].strs
+            options = args.options()
+            for keyword in sorted(catalog.base_url_keywords & options.keys()):
+                return options[keyword].strs
             if args.pos and args.pos[0].strs:
                 if scheme:
                     return frozenset(Text(scheme + t.prefix, t.complete, t.origin) for t in args.pos[0].strs)
@@ -240,6 +251,8 @@ class Library:
             program.report("key-sent-to-configured-host", f, line, end_line, facts, call=call, host=worst.host)
         elif worst.kind == "unknown":
             program.report("key-sent-to-unresolved-host", f, line, end_line, facts, call=call, host=worst.host)
+        elif worst.kind == "relative" and program.contexts.get(f.module.path) == "browser":
+            program.report("key-relayed-to-own-server", f, line, end_line, facts, call=call, host=worst.host)
         elif worst.kind in ("provider", "loopback"):
             local = " (a server on this machine)" if worst.kind == "loopback" else ""
             program.expected_use(f, line, f"sent to {worst.host}{local}")
@@ -262,9 +275,10 @@ class Library:
             return
         e = args.expr
         call = path_text(path)
-        bases = [k for k in args.kw if k in self.catalog.base_url_keywords]
+        options = args.options()
+        bases = [k for k in options if k in self.catalog.base_url_keywords]
         if bases:
-            texts = frozenset().union(*(args.kw[k].strs or frozenset({UNKNOWN_TEXT}) for k in bases))
+            texts = frozenset().union(*(options[k].strs or frozenset({UNKNOWN_TEXT}) for k in bases))
             self.report_destination("key-in-redirected-client", texts, facts, call, e.line, e.end_line, f)
             return
         self.expect_provider(path, e.line, f)
@@ -296,8 +310,11 @@ class Library:
                 continue
             kinds = (KEY, HOLDER) if spec.holders else (KEY,)
             facts = {fact: t for fact, t in value.taint.items() if fact[1] in kinds}
-            if facts:
-                call = path_text(path[:-1]) + "[...]" if path[-1] == "[]" else path_text(path)
+            call = path_text(path[:-1]) + "[...]" if path[-1] == "[]" else path_text(path)
+            if spec.url:  # `new Image().src = url`: the stored value is a URL that is requested
+                self.report_destination(spec.rule, value.strs or frozenset({UNKNOWN_TEXT}), facts, call,
+                                        f.line, f.line, f, key_in_url=value)
+            elif facts:
                 self.program.report(spec.rule, f, f.line, f.line, facts, call=call)
 
     def _predicate(self, name: str, args: CallArgs) -> bool:
@@ -317,6 +334,9 @@ class Library:
         if name in ("fd-is-stdio", "fd-is-a-file"):
             opened = first is not None and any(r[0] == "mod" and "()" in r[1] for r in first.refs)
             return opened if name == "fd-is-a-file" else not opened
+        if name == "any-origin":
+            target = args.pos[1] if len(args.pos) > 1 else args.kw.get("targetOrigin")
+            return target is not None and const_text(target) == "*"
         raise ValueError(f"unknown sink predicate {name!r}")
 
 

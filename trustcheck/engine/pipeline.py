@@ -17,6 +17,8 @@ from ..notebook import NotebookError, notebook_code
 from ..report.model import ExpectedUse, Finding, Skip
 from . import ir
 from .program import AnalysisBudgetExceeded, Program
+from .js_frontend import parse_javascript
+from .markup import parse_markup
 from .python_frontend import parse_python
 from .results import collect
 
@@ -47,7 +49,12 @@ def parse_source(file: SourceFile, settings: Settings) -> ir.Module | Skip:
         if reason:
             return Skip(file.rel, reason)
     try:
-        module = parse_python(text, file.rel)
+        if file.language in ("python", "notebook"):
+            module = parse_python(text, file.rel)
+        elif file.language == "markup":
+            module = parse_markup(text, file.rel)
+        else:
+            module = parse_javascript(text, file.rel, file.language)
     except (RuntimeError, ValueError, RecursionError) as err:
         return Skip(file.rel, f"could not be parsed ({type(err).__name__})")
     module.line_map = line_map
@@ -82,8 +89,9 @@ def parse_sources(files: list[SourceFile], settings: Settings,
     return modules, skipped
 
 
-def analyze(modules: list[ir.Module], deadline: float | None = None) -> Analysis:
-    program = Program(modules, deadline)
+def analyze(modules: list[ir.Module], deadline: float | None = None,
+            extension_dirs: tuple[str, ...] = ()) -> Analysis:
+    program = Program(modules, deadline, extension_dirs)
     complete = True
     try:
         program.analyze()

@@ -49,7 +49,8 @@ class ClassInfo:
 
 
 class Program:
-    def __init__(self, modules: list[ir.Module], deadline: float | None = None):
+    def __init__(self, modules: list[ir.Module], deadline: float | None = None,
+                 extension_dirs: tuple[str, ...] = ()):
         self.language = "python"  # the language of the code being run: which catalogue applies
         self.rules = load_rules()
         self.modules = {m.path: m for m in modules}
@@ -57,7 +58,7 @@ class Program:
         self._ticks = 0
         self.index = ModuleIndex(self.modules)
         self.import_edges = self.index.import_edges
-        self.contexts = module_contexts(self.modules, self.import_edges)
+        self.contexts = module_contexts(self.modules, self.import_edges, extension_dirs)
         self.session_scripts = session_scripts(self.modules)
         self.imported = {imp for m in modules for imp in m.imports}
         self.names_used = frozenset().union(*(m.names_used for m in modules)) if modules else frozenset()
@@ -73,7 +74,11 @@ class Program:
         self.expected: dict[tuple, str] = {}
         self.request_key_channels: set[str] = set()
         self.externally_written: set[tuple[str, str]] = set()
+        self.key_inputs = frozenset(name for m in modules for name in m.key_inputs)
         self._reset_round()
+        for module in modules:
+            for rule, line, end_line, host in module.markup_findings:
+                self.report_in(module.path, rule, line, end_line, {}, call="the page", host=host)
 
     @property
     def catalog(self) -> LanguageCatalog:
@@ -249,7 +254,7 @@ class Program:
 
     # classes and functions --------------------------------------------------------------
 
-    def define_class(self, module: ir.Module, index: int, f: Frame) -> None:
+    def define_class(self, module: ir.Module, index: int, f: Frame, bind: bool = True) -> Value:
         cls = module.classes[index]
         ckey = (module.path, index)
         info = ClassInfo()
@@ -263,7 +268,10 @@ class Program:
         self.class_info[ckey] = info
         frame = Frame(self, module, "class", cls=ckey, closure=f, depth=f.depth)
         self.interp.run(cls.body, frame)
-        self.interp.bind(cls.name, Value(refs=frozenset({("class", ckey)})), f)
+        value = Value(refs=frozenset({("class", ckey)}))
+        if bind:
+            self.interp.bind(cls.name, value, f)
+        return value
 
     def class_ancestors(self, ckey: tuple) -> list[tuple]:
         order, pending = [], [ckey]
@@ -369,11 +377,15 @@ class Program:
 
     def report(self, rule: str, f: Frame, line: int, end_line: int, facts: dict, call: str = "",
                host: str = "") -> None:
-        key = (rule, f.module.path, line)
+        self.report_in(f.module.path, rule, line, end_line, facts, call, host)
+
+    def report_in(self, path: str, rule: str, line: int, end_line: int, facts: dict, call: str = "",
+                  host: str = "") -> None:
+        key = (rule, path, line)
         found = self.findings.get(key)
         if found is None:
-            found = self.findings[key] = RawFinding(rule, f.module.path, line, max(line, end_line),
-                                                    self.contexts.get(f.module.path, "server"), call, host)
+            found = self.findings[key] = RawFinding(rule, path, line, max(line, end_line),
+                                                    self.contexts.get(path, "server"), call, host)
         for fact, trace in facts.items():
             mine = found.facts.get(fact)
             if mine is None or trace.length < mine.length:

@@ -15,7 +15,9 @@ USER_TEXT = frozenset({Text("", False, "user")})
 CONFIG_TEXT = frozenset({Text("", False, "config")})
 # References that give an object an identity of its own: reading a part of it reads that part,
 # not everything the object holds.
-_IDENTITIES = {"inst", "class", "lmod", "req"}
+_IDENTITIES = {"inst", "class", "lmod", "req", "state", "dom", "event"}
+_PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "EXPO_PUBLIC_", "PUBLIC_", "NUXT_PUBLIC_", "GATSBY_")
+_GLOBAL_OBJECTS = {("window",), ("globalThis",), ("self",)}  # window.localStorage is localStorage
 _CHANNEL_WORDS = {"headers": "request header", "query": "query parameter", "cookies": "cookie",
                   "body": "request field"}
 _CARRIER_WORDS = {"headers": "the request's headers", "body": "the request body",
@@ -54,7 +56,7 @@ class Reads:
         for ref in obj.refs:
             tag = ref[0]
             if tag == "mod":
-                path = ref[1] + (name,)
+                path = (name,) if ref[1] in _GLOBAL_OBJECTS else ref[1] + (name,)
                 refs.add(("mod", path))
                 if is_singleton(ref[1]):
                     extra = extra.join(self.program.heap_subtree(("m", path)))
@@ -74,6 +76,10 @@ class Reads:
                 extra = extra.join(self.super_member(ref[1], ref[2], name))
             elif tag == "req":
                 extra = extra.join(self.request_part(ref[1], name, f))
+            elif tag == "event" and name in ("target", "currentTarget", "srcElement"):
+                refs.add(("dom", ref[1]))
+            elif tag == "dom" and name == "value":
+                extra = extra.join(self.program.calls.scripts.element_value([ref], f))
         taint = obj.taint if passes_through(obj) else {}
         if obj.fields is not None and passes_through(obj):
             taint = obj.field(name).taint
@@ -98,6 +104,11 @@ class Reads:
                 extra = extra.join(self.request_field(ref[1], name, f))
             elif tag == "inst":
                 extra = extra.join(self.program.heap.get(("f",) + ref[1:] + ("[]",), CLEAN))
+            elif tag == "state":  # const [value, setValue] = useState(...)
+                if name == "0":
+                    extra = extra.join(self.program.heap.get(("state", ref[1]), CLEAN))
+                elif name == "1":
+                    refs.add(("setter", ref[1]))
         return Value(part.taint, part.strs or obj.strs, frozenset(refs) | part.refs, part.fields,
                      part.open).join(extra)
 
@@ -175,6 +186,8 @@ class Reads:
                 continue
             shown = path_text(path[:-1]) + f"[{name!r}]" if path[-1] == "[]" else path_text(path)
             strs = CONFIG_TEXT if spec.origin == "env" else USER_TEXT
+            if name and name.startswith(_PUBLIC_PREFIXES):
+                self.program.report("key-in-public-env-variable", f, f.line, f.line, {}, call=name)
             out = out.join(self.program.source_value(f.module.path, f.line, shown, spec.origin, strs))
         return out
 

@@ -1,0 +1,142 @@
+"""What JavaScript adds to calls: `require()`, promise callbacks, React state, the DOM (an
+input's `.value`, its events), JSX elements, and `postMessage`.
+
+A DOM element the code looks up (`getElementById("key")`, `querySelector("#key")`, `$("#key")`)
+is an ("dom", name) reference; it holds the key when the markup declares a password or key
+field with that id or name, or the name itself says key. An event's `target` is its element.
+React's `useState` keeps its value in a heap cell ("state", site) that the setter writes.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import ir
+from .args import CallArgs
+from .markup import is_key_input
+from .reads import USER_TEXT, const_text
+from .values import CLEAN, Value, join_all
+
+if TYPE_CHECKING:
+    from .calls import CallHandler
+    from .interp import Frame
+    from .program import Program
+
+DOM_LOOKUPS = {"getElementById", "querySelector", "getElementsByName", "querySelectorAll", "getElementsByClassName"}
+JQUERY = {"$", "jQuery"}
+KEY_MARKER = "<password field>"
+_SELECTOR_ID = re.compile(r"#([\w-]+)")
+_SELECTOR_NAME = re.compile(r"""\[name=["']?([\w-]+)""")
+_EVENT_ATTRS = re.compile(r"^on[A-Z]")
+
+
+class Scripts:
+    def __init__(self, program: Program, calls: CallHandler):
+        self.program = program
+        self.calls = calls
+
+    def call(self, func: ir.Expr, method: str, callee: Value, args: CallArgs, f: Frame) -> Value | None:
+        """The result of a JavaScript-specific call, or None to treat it as any other call."""
+        e = args.expr
+        if type(func) is ir.Name and func.id == "require" and args.pos:
+            name = const_text(args.pos[0])
+            return self.program.require(name, f.module) if name else CLEAN
+        if method in ("then", "catch", "finally") and args.recv is not None and _functions(args):
+            value = args.recv if method == "then" else CLEAN
+            return join_all(self.calls.call_function(r, self._args([value], e), f) for r in _functions(args))
+        setters = [r for r in callee.refs if r[0] == "setter"]
+        if setters:
+            for _, site in setters:
+                new = args.pos[0] if args.pos else CLEAN
+                for ref in (r for r in new.refs if r[0] == "func"):
+                    new = new.join(self.calls.call_function(ref, self._args([self._state(site)], e), f))
+                self.program.heap_write(("state", site), new)
+            return CLEAN
+        paths = [r[1] for r in callee.refs if r[0] == "mod"]
+        if any(p[-1] == "useState" for p in paths):
+            return self._use_state(args, f)
+        elements = [r for r in (args.recv.refs if args.recv is not None else ()) if r[0] == "dom"]
+        if elements and method in ("addEventListener", "on", "bind"):
+            event = Value(refs=frozenset({("event", r[1]) for r in elements}))
+            for ref in _functions(args):
+                self.calls.call_function(ref, self._args([event], e), f)
+            return CLEAN
+        if elements and method == "val" and not args.pos:
+            return self.element_value(elements, f)
+        lookup = any(p[-1] in DOM_LOOKUPS for p in paths) or (type(func) is ir.Name and func.id in JQUERY)
+        if lookup and args.pos:
+            return Value(refs=frozenset({("dom", _element_name(args.pos[0]))}))
+        return None
+
+    def element_value(self, elements: list[tuple], f: Frame) -> Value:
+        """`input.value`: the key when the element is a key field."""
+        out = Value(strs=USER_TEXT)
+        for _, name in elements:
+            if name == KEY_MARKER or name in self.program.key_inputs or \
+                    self.calls.catalog.is_key_name(name) or self.calls.catalog.is_key_field(name):
+                label = "a password field" if name == KEY_MARKER else f"the field #{name}"
+                out = out.join(self.program.source_value(f.module.path, f.line, f"typed into {label}", "user"))
+        return out
+
+    def _use_state(self, args: CallArgs, f: Frame) -> Value:
+        site = (f.module.path, args.expr.line)
+        initial = args.pos[0] if args.pos else CLEAN
+        for ref in (r for r in initial.refs if r[0] == "func"):
+            initial = self.calls.call_function(ref, self._args([], args.expr), f)
+        self.program.heap_write(("state", site), initial)
+        return Value(refs=frozenset({("state", site)}))
+
+    def _state(self, site: tuple) -> Value:
+        return self.program.heap.get(("state", site), CLEAN)
+
+    def element(self, e: ir.Element, f: Frame) -> Value:
+        """A JSX element: an HTML tag wires its event handlers; a component is called with its
+        attributes as props."""
+        interp = self.calls.interp
+        attrs = [(name, interp.eval(value, f)) for name, value in e.attrs]
+        children = [interp.eval(child, f) for child in e.children]
+        if not isinstance(e.tag, str):
+            component = interp.eval(e.tag, f)
+            fields = {name: value for name, value in attrs if name}
+            if children:
+                fields["children"] = join_all(children)
+            props = Value(fields=fields, open=any(name is None for name, _ in attrs))
+            result = CLEAN
+            for ref in component.refs:
+                if ref[0] == "func":
+                    result = result.join(self.calls.call_function(ref, self._args([props], e), f))
+                elif ref[0] == "class":
+                    result = result.join(self.calls.instantiate(ref[1], self._args([props], e), f))
+            return result
+        constants = {name: const_text(value) or "" for name, value in attrs if name}
+        marker = None
+        if e.tag in ("input", "textarea"):
+            if is_key_input(constants):
+                marker = KEY_MARKER if constants.get("type") == "password" else (
+                    constants.get("id") or constants.get("name") or KEY_MARKER)
+                if constants.get("type") != "password":
+                    self.program.report("unmasked-key-input", f, e.line, e.end_line, {}, call=f"<{e.tag}>")
+        event = Value(refs=frozenset({("event", marker or e.tag)}))
+        for name, value in attrs:
+            if name and _EVENT_ATTRS.match(name):
+                for ref in (r for r in value.refs if r[0] == "func"):
+                    self.calls.call_function(ref, self._args([event], e), f)
+        return CLEAN
+
+    @staticmethod
+    def _args(values: list[Value], expr: ir.Expr) -> CallArgs:
+        call = expr if type(expr) is ir.Call else ir.Call(ir.Opaque(()), (), (), getattr(expr, "line", 0),
+                                                          getattr(expr, "end_line", 0))
+        return CallArgs(values, {}, CLEAN, None, call)
+
+
+def _functions(args: CallArgs) -> list[tuple]:
+    return [r for v in args.pos for r in v.refs if r[0] == "func"]
+
+
+def _element_name(selector: Value) -> str:
+    text = const_text(selector) or ""
+    if "password" in text:
+        return KEY_MARKER
+    found = _SELECTOR_ID.search(text) or _SELECTOR_NAME.search(text)
+    return found.group(1) if found else text
