@@ -89,6 +89,9 @@ class CallHandler:
                 result = result.join(self.call_function(ref, args, f))
             elif tag == "class":
                 result = result.join(self.instantiate(ref[1], args, f))
+            elif tag == "inst":
+                for bound in self.program.callables(Value(refs=frozenset({ref}))):
+                    result = result.join(self.call_function(bound, args, f))
             elif tag == "mod":
                 result = result.join(self.library.call(ref[1], args, f))
                 self._callbacks(ref[1], args, f)
@@ -164,11 +167,14 @@ class CallHandler:
                 value = value.with_step(program.step(f, line, _passing(func.name, param.name)))
             values[param.name] = value
         instance = bound if bound is not None and bound[0] == "inst" else None
-        return program.run_function(fkey, values, instance, closure_id, f, line)
+        result = program.run_function(fkey, values, instance, closure_id, f, line)
+        if self.catalog.sanitizer_names.search(func.name):  # `mask_key(k)` shows a part at most
+            return Value(strs=result.strs, refs=result.refs)
+        return result
 
     def instantiate(self, ckey: tuple, args: CallArgs, f: Frame) -> Value:
         program = self.program
-        site = (f.module.path, args.expr.line)
+        site = (f.module.path, args.expr.line) + (("module",) if f.kind == "module" else ())
         instance = ("inst", ckey, site)
         refs = {instance}
         bases = program.external_bases(ckey)
@@ -264,7 +270,7 @@ class CallHandler:
             self._run_callbacks(args, f)
 
     def _wired_callback(self, spec, args: CallArgs, f: Frame) -> None:
-        functions = [r for v in args.values(spec.function) for r in v.refs if r[0] == "func"]
+        functions = [r for v in args.values(spec.function) for r in self.program.callables(v)]
         if not functions:
             return
         inputs: list[Value] = [Value(strs=USER_TEXT)] + [CLEAN] * (spec.leading - 1) if spec.leading else []
@@ -288,9 +294,10 @@ class CallHandler:
             if expr is None:
                 continue
             targets = expr.items if type(expr) is ir.Seq else (expr,)
-            for target in targets:
-                if result.taint and type(target) in (ir.Name, ir.Attr, ir.Index):
-                    self.interp.store_into(target, result.taint_only(), f)
+            parts = _tuple_items(result, len(targets)) or [result] * len(targets)
+            for target, part in zip(targets, parts):
+                if part.taint and type(target) in (ir.Name, ir.Attr, ir.Index):
+                    self.interp.store_into(target, part.taint_only(), f)
                     if type(target) is ir.Name:
                         self.program.externally_written.add((f.module.path, target.id))
             break
@@ -333,3 +340,10 @@ _REQUEST_GETTERS = {"get", "getlist", "get_all", "getone", "getfirst", "pop", "_
 def _passing(function: str, parameter: str) -> str:
     who = "a callback" if function.startswith("<") else f"{function}()"
     return f"passed to {who}" + ("" if parameter.startswith("$") else f" as {parameter}")
+
+
+def _tuple_items(value: Value, count: int) -> list[Value] | None:
+    if value.fields is None or value.open or len(value.fields) != count:
+        return None
+    items = [value.fields.get(f"#{i}") for i in range(count)]
+    return None if None in items else items

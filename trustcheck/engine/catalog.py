@@ -143,7 +143,11 @@ class LanguageCatalog:
         self.key_label = re.compile(names["label"], flags)
 
     def is_consumer(self, path: tuple[str, ...]) -> bool:
-        return any(path[:n] in self.consumers for n in range(1, min(len(path), self._consumer_depth) + 1))
+        """A library that sends, stores or shows what it is given (a provider's SDK included):
+        what it returns is not the key."""
+        if any(path[:n] in self.consumers for n in range(1, min(len(path), self._consumer_depth) + 1)):
+            return True
+        return providers().provider_of_package(path) is not None
 
     def is_key_name(self, name: str) -> bool:
         forms = {_snake(name), name.strip().lower().replace("-", "_")}

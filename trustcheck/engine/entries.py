@@ -71,6 +71,9 @@ def run_entry(program: Program, fkey: tuple, caller: Frame | None) -> None:
             values[param.name] = Value(refs=frozenset({instance or ("class", ckey)}))
             continue
         values[param.name] = _entry_value(program, param, route, module, func.line)
+        if param.name in _hidden_options(func) and not values[param.name].taint:
+            values[param.name] = program.source_value(module.path, func.line, f"typed at a hidden prompt "
+                                                      f"(--{param.name.replace('_', '-')})", "user")
     program.run_function(fkey, values, instance, None, frame)
 
 
@@ -83,7 +86,8 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
             return Value(refs=frozenset({("req", "any")}))
         default = _default_name(param.default)
         if key_named:
-            channel = _DEFAULT_CHANNELS.get(default) or _DEFAULT_CHANNELS.get(_inner_default(param.default), "body")
+            channel = _DEFAULT_CHANNELS.get(default) or _DEFAULT_CHANNELS.get(_inner_default(param.default)) or (
+                "headers" if default in ("Depends", "Security") else "body" if default in ("Body", "Form") else "query")
             program.request_key_channels.add(channel)
             label = f"{_CHANNEL_WORDS.get(channel, 'request field')} {param.name}"
             return program.source_value(module.path, line, label, "request")
@@ -104,6 +108,25 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
     if param.default is not None:
         return program.default_value(module, param.default).join(_UNKNOWN)
     return _UNKNOWN
+
+
+def _hidden_options(func: ir.Function) -> set[str]:
+    """Parameters filled from a hidden prompt: `@click.option("--key", hide_input=True)`,
+    `@click.password_option()`, `key: str = typer.Option(..., hide_input=True)`."""
+    hidden: set[str] = set()
+    calls = [d for d in func.decorators if type(d) is ir.Call]
+    calls += [p.default for p in func.params if type(p.default) is ir.Call]
+    for call in calls:
+        name = _default_name(call)
+        secret = name == "password_option" or any(
+            key in ("hide_input", "password") and type(v) is ir.Const and v.value is True for key, v in call.kwargs)
+        if not secret:
+            continue
+        options = [a.value for a in call.args if type(a) is ir.Const and isinstance(a.value, str)]
+        names = [o.lstrip("-").replace("-", "_") for o in options if o.startswith("--")] or ["password"]
+        hidden.update(names)
+        hidden.update(p.name for p in func.params if p.default is call)
+    return hidden
 
 
 def _default_name(default: ir.Expr | None) -> str:

@@ -286,8 +286,13 @@ class Interpreter:
                 value = value.with_step(Step(f.module.path, f.line, f"assigned to {target.id}"))
             self.bind(target.id, value, f)
         elif kind is ir.Seq:
-            for item in target.items:
-                self.assign(item, value, f)
+            items = _items(value, len(target.items))
+            if items is not None and not any(type(t) is ir.Starred for t in target.items):
+                for item, part in zip(target.items, items):
+                    self.assign(item, part, f)
+            else:
+                for item in target.items:
+                    self.assign(item, Value(value.taint, value.strs, value.refs) if value.fields else value, f)
         elif kind is ir.Starred:
             self.assign(target.value, value, f)
         elif kind is ir.Attr:
@@ -314,7 +319,8 @@ class Interpreter:
                 has_identity = True
                 site = ref[2] if tag == "inst" else None
                 self.program.heap_write(("f", ref[1], site, name or "[]"), value)
-                if tag == "class" and f.kind == "function":
+                shared = tag == "class" or site[-1] == "module"  # a class, or an object made at import
+                if shared and f.kind == "function":
                     self.program.check_global_store(f, label, value)
             elif tag == "lmod":
                 has_identity = True
@@ -327,6 +333,8 @@ class Interpreter:
                 self.calls.check_store(path + suffix, value, f)
                 if type(target) is ir.Attr and name in self.calls.catalog.base_url_keywords:
                     self.calls.check_redirect_store(path + suffix, obj, value, f)
+                    if not is_singleton(path) and value.strs:  # the client now points there
+                        self.store_into(obj_expr, Value(strs=value.strs), f)
                 if is_singleton(path):
                     has_identity = True
                     self.program.heap_write(("m", path + ((name,) if name else ("[]",))), value)
@@ -428,7 +436,12 @@ class Interpreter:
         return CLEAN
 
     def e_seq(self, e: ir.Seq, f: Frame) -> Value:
-        return join_all(self.eval(item, f) for item in e.items)
+        """A tuple or list literal: the whole, and each item under "#0", "#1", ..."""
+        items = [self.eval(item, f) for item in e.items]
+        whole = join_all(Value(v.taint, v.strs, v.refs) for v in items)
+        if any(type(item) is ir.Starred for item in e.items):
+            return whole
+        return Value(whole.taint, whole.strs, whole.refs, {f"#{i}": v for i, v in enumerate(items)}, False)
 
     def e_dict(self, e: ir.Dict, f: Frame) -> Value:
         whole = CLEAN
@@ -503,10 +516,20 @@ def _unpacks_item_by_item(target: ir.Expr, value: ir.Expr) -> bool:
     return len(target.items) == len(value.items) if not stars else len(value.items) >= len(target.items) - 1
 
 
+def _items(value: Value, count: int) -> list[Value] | None:
+    """The items of a tuple or list of `count` items, when known (`a, b = f()`)."""
+    if value.fields is None or value.open or len(value.fields) != count:
+        return None
+    items = [value.fields.get(f"#{i}") for i in range(count)]
+    return None if None in items else items
+
+
 def _iteration(iterable: Value) -> Value:
-    """What a loop over `iterable` binds: a mapping yields its keys (those built in the code
-    are known; a request's fields are what the user sent)."""
+    """What a loop over `iterable` binds: a sequence yields its items, a mapping its keys
+    (those built in the code are known; a request's fields are what the user sent)."""
     if iterable.fields is not None and not iterable.open:
+        if all(name.startswith("#") for name in iterable.fields):
+            return join_all(iterable.fields.values()) if iterable.fields else CLEAN
         return Value(strs=frozenset(Text(name, True) for name in iterable.fields))
     if any(ref[0] == "req" for ref in iterable.refs):
         return Value(strs=frozenset({Text("", False, "user")}))

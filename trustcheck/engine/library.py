@@ -34,6 +34,17 @@ KEYED_READS = {("os", "getenv"): ("os", "environ")}  # functions that read one e
 SQL_NON_WRITES = ("select", "with", "pragma", "create", "drop", "alter", "explain", "delete", "begin", "commit")
 STREAMS = {("sys", "stdout"), ("sys", "stderr"), ("sys", "__stdout__"), ("sys", "__stderr__")}
 _FIELD = re.compile(r"\{([^{}]*)\}")
+_WORD = re.compile(r"[a-z]{4,}")
+# Words of a source's label that do not name a service (and model providers' names, see _own_service).
+_GENERIC_WORDS = {"api", "key", "keys", "token", "secret", "access", "auth", "your", "user", "typed", "entered",
+                  "read", "from", "environment", "environ", "getenv", "request", "header", "field", "parameter",
+                  "query", "body", "cookie", "input", "password", "hidden", "prompt", "labelled", "streamlit",
+                  "text_input", "text", "sidebar", "secrets", "gradio", "textbox", "getpass", "into", "bound",
+                  "command", "line", "given", "storage", "browser", "back", "local", "session", "state",
+                  "config", "settings", "value", "bearer", "authorization", "openai", "anthropic", "claude",
+                  "gemini", "google_ai", "groq", "mistral", "cohere", "together", "deepseek", "perplexity",
+                  "fireworks", "openrouter", "replicate", "azure", "xai_", "grok", "models", "llm_", "chat",
+                  "proxy", "gateway", "relay", "client"}
 
 
 class Library:
@@ -84,7 +95,8 @@ class Library:
             return CLEAN
         if catalog.is_consumer(path):
             return everything.as_kind(HOLDER) if is_class and everything.taint else kept
-        if is_class and any(catalog.credential_keywords.match(k) and v.taint for k, v in args.kw.items()):
+        if is_class and (args.star.taint or any(catalog.credential_keywords.match(k) and v.taint
+                                                for k, v in args.options().items())):
             return everything.as_kind(HOLDER)
         return everything.taint_only((KEY,))
 
@@ -245,6 +257,9 @@ class Library:
         found = destinations(texts) or [Destination("unknown", "an undetermined host")]
         worst = found[0]
         program = self.program
+        if worst.kind == "third-party" and self._own_service(facts, worst.host):
+            program.expected_use(f, line, f"sent to {worst.host}, the service the key is named after")
+            return
         if worst.kind == "third-party":
             program.report(rule_id, f, line, end_line, facts, call=call, host=worst.host)
         elif worst.kind == "config":
@@ -262,6 +277,17 @@ class Library:
             if dest.scheme in ("http", "ws") and dest.kind not in ("loopback", "relative"):
                 program.report("insecure-transport", f, line, end_line, facts, call=call, host=dest.host)
                 break
+
+    def _own_service(self, facts: dict, host: str) -> bool:
+        """Every key here is named after the service at `host` (LANGCHAIN_API_KEY sent to
+        api.smith.langchain.com, a weather key to api.weatherapi.com). Model providers' names
+        do not count: a host named like one is exactly how a look-alike proxy is named."""
+        labels = re.split(r"[.-]", host.lower())
+        for fact in facts:
+            words = set(_WORD.findall(self.program.sources[fact[0]].label.lower())) - _GENERIC_WORDS
+            if not any(word in label for word in words for label in labels):
+                return False
+        return bool(facts)
 
     def check_client(self, path: tuple, args: CallArgs, f: Frame) -> None:
         """A call that takes the key together with a base URL is a client pointed there; a

@@ -50,11 +50,11 @@ class ModuleIndex:
         here = posixpath.dirname(from_path)
         local = posixpath.join(here, *name.split(".")) if name else here
         for candidate in (local + ".py", local + "/__init__.py"):
-            if candidate in self.modules:
+            if candidate in self.modules and candidate != from_path:  # cohere.py importing cohere
                 return candidate
         if local in self.packages:
             return local + "/"
-        paths = self.by_name.get(name)
+        paths = [p for p in self.by_name.get(name, ()) if p != from_path]
         if paths:
             return paths[0]
         folder = name.replace(".", "/")

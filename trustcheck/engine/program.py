@@ -297,6 +297,16 @@ class Program:
                 return (path, method)
         return None
 
+    def callables(self, value: Value) -> list[tuple]:
+        """The functions calling `value` runs: its functions, and the `__call__` of its objects."""
+        found = [r for r in value.refs if r[0] == "func"]
+        for ref in value.refs:
+            if ref[0] == "inst":
+                method = self.find_method(ref[1], "__call__")
+                if method is not None:
+                    found.append(("func", method, ref, None))
+        return found
+
     def function(self, fkey: tuple) -> tuple[ir.Module, ir.Function]:
         module = self.modules[fkey[0]]
         return module, module.functions[fkey[1]]
@@ -311,24 +321,23 @@ class Program:
     def run_function(self, fkey: tuple, values: dict[str, Value], instance: tuple | None,
                      closure_id: int | None, caller: Frame, line: int = 0) -> Value:
         """Run a function with these parameter values. Results are remembered per distinct
-        kind of argument; when a key is passed, also per call site, so that each caller's
-        trace is its own."""
+        kind of argument (and closure); when a key is passed, also per call site, so that each
+        caller's trace is its own. A function already running with the same arguments (direct
+        or mutual recursion, nested functions included) contributes nothing more."""
         module, func = self.function(fkey)
-        key = None
         tainted = any(v.taint for v in values.values())
-        if closure_id is None:
-            shape = tuple(v.fingerprint() for v in values.values())
-            site = (caller.module.path, line) if tainted else None
-            key = (fkey, instance, shape, site)
-            cached = self.memo.get(key)
-            if cached is not None:
-                caller.raised = caller.raised.join(cached[1])
-                return cached[0]
-            if (fkey, instance, shape) in self.active:
-                return CLEAN
-            seen = self.summaries.get((fkey, instance))
-            if not tainted and seen is not None and seen[0] >= MAX_CONTEXTS:
-                return seen[1]  # called with many kinds of clean arguments: what it returned so far
+        shape = tuple(v.fingerprint() for v in values.values())
+        running = (fkey, instance, closure_id, shape)
+        key = running + ((caller.module.path, line) if tainted else None,)
+        cached = self.memo.get(key)
+        if cached is not None:
+            caller.raised = caller.raised.join(cached[1])
+            return cached[0]
+        if running in self.active:
+            return CLEAN
+        seen = self.summaries.get((fkey, instance))
+        if not tainted and seen is not None and seen[0] >= MAX_CONTEXTS:
+            return seen[1]  # called with many kinds of clean arguments: what they returned
         if caller.depth >= MAX_DEPTH:
             return join_all(v.taint_only((KEY,)) for v in values.values())
         self.called.add(fkey)
@@ -337,17 +346,15 @@ class Program:
         frame = Frame(self, module, "function", func, fkey, cls, outer, caller.depth + 1)
         frame.locals = dict(values)
         frame.instance = instance
-        if key is not None:
-            self.active.add(key[:3])
-        outer, self.language = self.language, module.language
+        self.active.add(running)
+        outer_language, self.language = self.language, module.language
         try:
             self.interp.run(func.body, frame)
         finally:
-            self.language = outer
-            if key is not None:
-                self.active.discard(key[:3])
-        if key is not None:
-            self.memo[key] = (frame.returns, frame.raised)
+            self.language = outer_language
+            self.active.discard(running)
+        self.memo[key] = (frame.returns, frame.raised)
+        if not tainted:
             count, joined = self.summaries.get((fkey, instance), (0, CLEAN))
             self.summaries[(fkey, instance)] = (count + 1, joined.join(frame.returns))
         caller.raised = caller.raised.join(frame.raised)

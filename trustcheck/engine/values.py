@@ -118,6 +118,8 @@ class Value:
         if name is None or self.fields is None:
             return self
         found = self.fields.get(name)
+        if found is None and name.isdigit():  # a tuple's or list's item
+            found = self.fields.get("#" + name)
         if found is not None:
             return found if not self.open else found.join(self._unnamed())
         return self._unnamed() if self.open else CLEAN

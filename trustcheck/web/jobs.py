@@ -127,6 +127,7 @@ class JobManager:
 
     def _download_and_scan(self, job: Job, resolution: Resolution) -> tuple[Report, dict]:
         settings = self.settings
+        job.progress("downloading", 0, 0)  # the commit is known; the archive may take a while to start
         with tempfile.TemporaryDirectory(prefix="trustcheck-scan-") as tmp:
             fetched: Fetched = fetch_repository(resolution, Path(tmp) / "repo", settings, job.progress)
             target = Target(job.input, fetched.repo, fetched.commit, fetched.forge)
