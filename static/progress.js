@@ -1,11 +1,10 @@
 // Progress without reloading: poll the JSON API and update the list of stages; go to the
-// report when it is ready. Without JavaScript the page refreshes itself (meta refresh).
+// report when it is ready. Without JavaScript the page refreshes itself (a meta refresh in <noscript>).
 (function () {
   "use strict";
   var box = document.getElementById("progress");
-  if (!box || !window.fetch) { return; }
-  var refresh = document.querySelector('meta[http-equiv="refresh"]');
-  if (refresh) { refresh.parentNode.removeChild(refresh); }
+  if (!box) { return; }
+  if (!window.fetch) { window.setTimeout(function () { window.location.reload(); }, 2000); return; }
   var url = box.getAttribute("data-status-url");
   var order = ["resolving", "downloading", "extracting", "parsing", "analyzing"];
 
