@@ -17,6 +17,7 @@ from .calls import MAX_DEPTH, CallHandler
 from .catalog import LanguageCatalog, language_catalog
 from .context import module_contexts, session_scripts
 from .entries import entry_points, run_entry
+from .heap import Heap
 from .interp import Frame, Interpreter
 from .modules import ModuleIndex, package_path
 from .values import CLEAN, HOLDER, KEY, Source, Step, Text, Trace, Value, join_all
@@ -65,9 +66,8 @@ class Program:
         self.interp = Interpreter(self)
         self.calls = CallHandler(self, self.interp)
         self.interp.calls = self.calls
-        self.heap: dict[tuple, Value] = {}
-        self._below: dict[tuple, set[tuple]] = {}  # library path -> heap cells stored under it
-        self.heap_changed = False
+        self.heap = Heap()
+        self.module_reads: dict[str, set[tuple]] = {}  # what each module's top level read
         self.sources: list[Source] = []
         self._source_ids: dict[tuple, int] = {}
         self.findings: dict[tuple, RawFinding] = {}
@@ -75,7 +75,15 @@ class Program:
         self.request_key_channels: set[str] = set()
         self.externally_written: set[tuple[str, str]] = set()
         self.key_inputs = frozenset(name for m in modules for name in m.key_inputs)
-        self._reset_round()
+        self.memo: dict[tuple, tuple[Value, Value, set[tuple]]] = {}
+        self.summaries: dict[tuple, tuple[int, Value]] = {}  # function -> (clean contexts seen, returns)
+        self.active: set[tuple] = set()
+        self.called: set[tuple] = set()  # functions the program itself calls: not entry points
+        self.done: set[str] = set()
+        self.running: set[str] = set()
+        self.closures: dict[int, Frame] = {}
+        self.class_info: dict[tuple, ClassInfo] = {}
+        self.frames: dict[str, Frame] = {}
         for module in modules:
             for rule, line, end_line, host in module.markup_findings:
                 self.report_in(module.path, rule, line, end_line, {}, call="the page", host=host)
@@ -83,17 +91,6 @@ class Program:
     @property
     def catalog(self) -> LanguageCatalog:
         return language_catalog(self.language)
-
-    def _reset_round(self) -> None:
-        self.memo: dict[tuple, tuple[Value, Value]] = {}
-        self.summaries: dict[tuple, tuple[int, Value]] = {}  # function -> (contexts seen, returns)
-        self.active: set[tuple] = set()
-        self.called: set[tuple] = set()
-        self.done: set[str] = set()
-        self.running: set[str] = set()
-        self.closures: dict[int, Frame] = {}
-        self.class_info: dict[tuple, ClassInfo] = {}
-        self.frames: dict[str, Frame] = {}
 
     # modules and imports ----------------------------------------------------------------
 
@@ -117,7 +114,9 @@ class Program:
         self.frames[path] = frame
         outer, self.language = self.language, module.language
         try:
-            self.interp.run(module.body, frame)
+            with self.heap.track() as reads:
+                self.interp.run(module.body, frame)
+            self.module_reads[path] = reads
         finally:
             self.language = outer
             self.running.discard(path)
@@ -142,7 +141,7 @@ class Program:
         if path is None:
             return self.library(package_path(name))
         self.run_module(path)
-        exported = self.heap.get(("g", path, "default"))
+        exported = self.heap.get(("g", path, "default"), None)
         return exported if exported is not None else Value(refs=frozenset({("lmod", path)}))
 
     def library(self, path: tuple[str, ...]) -> Value:
@@ -176,7 +175,7 @@ class Program:
                 return Value(refs=frozenset({("lmod", sub + "/")}))
             path = folder + "/__init__.py"
         self.run_module(path)
-        value = self.heap.get(("g", path, name))
+        value = self.heap.get(("g", path, name), None)
         if value is None:
             return Value(refs=frozenset({("mod", ("?" + name.lower(),))}))
         return value
@@ -188,37 +187,19 @@ class Program:
         if path.endswith("/"):
             path += "__init__.py"
         self.run_module(path)
-        return [(cell[2], value) for cell, value in list(self.heap.items())
-                if cell[0] == "g" and cell[1] == path and not cell[2].startswith("_")]
+        return [(name, value) for name, value in self.heap.globals_of(path) if not name.startswith("_")]
 
     # the heap ---------------------------------------------------------------------------
 
     def heap_write(self, cell: tuple, value: Value) -> None:
-        old = self.heap.get(cell)
-        new = value if old is None else old.join(value)
-        if old is None or not new.same_as(old):
-            self.heap[cell] = new
-            self.heap_changed = True
-            if old is None and cell[0] == "m":
-                path = cell[1]
-                for end in range(1, len(path)):
-                    self._below.setdefault(path[:end], set()).add(cell)
-        elif new is not old:
-            self.heap[cell] = new  # shorter traces
+        self.heap.write(cell, value)
 
     def heap_subtree(self, cell: tuple) -> Value:
-        """A library module attribute and everything stored under it (`st.session_state` and
-        `st.session_state["key"]`)."""
-        value = self.heap.get(cell, CLEAN)
-        for below in self._below.get(cell[1], ()):
-            value = value.join(self.heap[below])
-        return value
+        return self.heap.subtree(cell)
 
     def instance_fields(self, ref: tuple) -> Value:
         """Everything an instance ("inst", class, site) holds, as `vars(obj)` shows it."""
-        ckey, site = ref[1], ref[2]
-        return join_all(v for cell, v in self.heap.items()
-                        if cell[0] == "f" and cell[1] == ckey and cell[2] in (site, None))
+        return self.heap.fields(ref[1], ref[2])
 
     def objects_fields(self, value: Value) -> Value:
         """The fields of the app's objects a value refers to (what `obj.save()` writes)."""
@@ -231,7 +212,7 @@ class Program:
                 if type(s) is ir.Assign and len(s.targets) == 1 and type(s.targets[0]) is ir.Name]
 
     def read_global(self, module: ir.Module, name: str) -> Value | None:
-        value = self.heap.get(("g", module.path, name))
+        value = self.heap.get(("g", module.path, name), None)
         frame = self.frames.get(module.path)
         if frame is not None and name in frame.locals and (module.path, name) not in self.externally_written:
             return frame.locals[name] if value is None else value
@@ -332,6 +313,7 @@ class Program:
         cached = self.memo.get(key)
         if cached is not None:
             caller.raised = caller.raised.join(cached[1])
+            self.heap.depends_on(cached[2])
             return cached[0]
         if running in self.active:
             return CLEAN
@@ -349,11 +331,12 @@ class Program:
         self.active.add(running)
         outer_language, self.language = self.language, module.language
         try:
-            self.interp.run(func.body, frame)
+            with self.heap.track() as reads:
+                self.interp.run(func.body, frame)
         finally:
             self.language = outer_language
             self.active.discard(running)
-        self.memo[key] = (frame.returns, frame.raised)
+        self.memo[key] = (frame.returns, frame.raised, reads)
         if not tainted:
             count, joined = self.summaries.get((fkey, instance), (0, CLEAN))
             self.summaries[(fkey, instance)] = (count + 1, joined.join(frame.returns))
@@ -416,13 +399,22 @@ class Program:
     # the fixpoint -----------------------------------------------------------------------
 
     def analyze(self) -> None:
+        """Rounds until the heap stops changing; after the first, only the modules and
+        remembered analyses that read a changed cell run again."""
+        stale = set(self.modules)
+        entries: list[tuple] | None = None
         for _ in range(MAX_ROUNDS):
-            self.heap_changed = False
-            self._reset_round()
-            for path in sorted(self.modules):
+            self.heap.changed = set()
+            self.summaries = {}
+            self.done -= stale
+            for path in sorted(stale):
                 self.run_module(path)
-            for fkey in entry_points(self):
-                if fkey not in self.called:
-                    self.run_entry(fkey)
-            if not self.heap_changed:
+            if entries is None:  # what the program itself calls is not an entry point
+                entries = [fkey for fkey in entry_points(self) if fkey not in self.called]
+            for fkey in entries:
+                self.run_entry(fkey)
+            changed = self.heap.changed
+            if not changed:
                 break
+            self.memo = {key: value for key, value in self.memo.items() if not value[2] & changed}
+            stale = {path for path, reads in self.module_reads.items() if reads & changed}

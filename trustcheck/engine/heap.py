@@ -1,0 +1,91 @@
+"""The shared heap: module globals ("g", module, name), object fields ("f", class, site, name),
+attributes of library modules ("m", path), React state ("state", site).
+
+Every read is recorded against the analysis running at the time (`track`), and every change
+is remembered for the round (`changed`): a later round re-runs only what read a changed cell.
+A join that only shortens traces is not a change.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from .values import CLEAN, Value, join_all
+
+
+class Heap:
+    def __init__(self) -> None:
+        self.cells: dict[tuple, Value] = {}
+        self.changed: set[tuple] = set()  # cells (and groups of cells) changed this round
+        self._reading: list[set[tuple]] = []
+        self._below: dict[tuple, set[tuple]] = {}  # library path -> "m" cells under it
+        self._fields: dict[tuple, set[tuple]] = {}  # (class, site) -> its "f" cells
+        self._globals: dict[str, set[str]] = {}  # module -> names of its globals
+
+    @contextmanager
+    def track(self) -> Iterator[set[tuple]]:
+        """Record what is read inside the block (nested blocks add to their parent's)."""
+        reads: set[tuple] = set()
+        self._reading.append(reads)
+        try:
+            yield reads
+        finally:
+            self._reading.pop()
+            if self._reading:
+                self._reading[-1].update(reads)
+
+    def depends_on(self, keys: set[tuple]) -> None:
+        """The running analysis used a remembered result that read `keys`."""
+        if self._reading:
+            self._reading[-1].update(keys)
+
+    def _read(self, key: tuple) -> None:
+        if self._reading:
+            self._reading[-1].add(key)
+
+    def get(self, cell: tuple, default: Value | None = CLEAN) -> Value | None:
+        self._read(cell)
+        return self.cells.get(cell, default)
+
+    def write(self, cell: tuple, value: Value) -> None:
+        old = self.cells.get(cell)
+        new = value if old is None else old.join(value)
+        if old is not None and new.same_as(old):
+            if new is not old:
+                self.cells[cell] = new  # shorter traces
+            return
+        self.cells[cell] = new
+        self.changed.add(cell)
+        kind = cell[0]
+        if kind == "m":
+            path = cell[1]
+            for end in range(1, len(path) + 1):
+                self.changed.add(("below", path[:end]))
+                if old is None and end < len(path):
+                    self._below.setdefault(path[:end], set()).add(cell)
+        elif kind == "f":
+            self.changed.add(("fields", cell[1], cell[2]))
+            self._fields.setdefault((cell[1], cell[2]), set()).add(cell)
+        elif kind == "g":
+            self.changed.add(("globals", cell[1]))
+            self._globals.setdefault(cell[1], set()).add(cell[2])
+
+    def subtree(self, cell: tuple) -> Value:
+        """A library module attribute and everything stored under it (`st.session_state` and
+        `st.session_state["key"]`)."""
+        self._read(("below", cell[1]))
+        value = self.cells.get(cell, CLEAN)
+        for below in self._below.get(cell[1], ()):
+            value = value.join(self.cells[below])
+        return value
+
+    def fields(self, ckey: tuple, site: object) -> Value:
+        """Everything an object holds (its own fields and its class's), as `vars(obj)` shows."""
+        self._read(("fields", ckey, site))
+        self._read(("fields", ckey, None))
+        cells = self._fields.get((ckey, site), set()) | self._fields.get((ckey, None), set())
+        return join_all(self.cells[cell] for cell in cells)
+
+    def globals_of(self, module: str) -> list[tuple[str, Value]]:
+        self._read(("globals", module))
+        return [(name, self.cells[("g", module, name)]) for name in sorted(self._globals.get(module, ()))]
