@@ -1,9 +1,10 @@
 """The shared heap: module globals ("g", module, name), object fields ("f", class, site, name),
 attributes of library modules ("m", path), React state ("state", site).
 
-Every read is recorded against the analysis running at the time (`track`), and every change
-is remembered for the round (`changed`): a later round re-runs only what read a changed cell.
-A join that only shortens traces is not a change.
+Every read is recorded, with the cell's version at the time, against the analysis running
+(`track`); every change bumps the cell's version. A later round re-runs only the analyses that
+read a cell which has changed since (`is_stale`). A join that only shortens traces is not a
+change.
 """
 from __future__ import annotations
 
@@ -16,32 +17,44 @@ from .values import CLEAN, Value, join_all
 class Heap:
     def __init__(self) -> None:
         self.cells: dict[tuple, Value] = {}
-        self.changed: set[tuple] = set()  # cells (and groups of cells) changed this round
-        self._reading: list[set[tuple]] = []
+        self.changed = False  # did anything change this round
+        self._versions: dict[tuple, int] = {}  # cells and groups of cells (absent: 0)
+        self._reading: list[dict[tuple, int]] = []
         self._below: dict[tuple, set[tuple]] = {}  # library path -> "m" cells under it
         self._fields: dict[tuple, set[tuple]] = {}  # (class, site) -> its "f" cells
         self._globals: dict[str, set[str]] = {}  # module -> names of its globals
 
     @contextmanager
-    def track(self) -> Iterator[set[tuple]]:
+    def track(self) -> Iterator[dict[tuple, int]]:
         """Record what is read inside the block (nested blocks add to their parent's)."""
-        reads: set[tuple] = set()
+        reads: dict[tuple, int] = {}
         self._reading.append(reads)
         try:
             yield reads
         finally:
             self._reading.pop()
-            if self._reading:
-                self._reading[-1].update(reads)
+            self.depends_on(reads)
 
-    def depends_on(self, keys: set[tuple]) -> None:
-        """The running analysis used a remembered result that read `keys`."""
-        if self._reading:
-            self._reading[-1].update(keys)
+    def depends_on(self, reads: dict[tuple, int]) -> None:
+        """The running analysis used a remembered result that read these cells."""
+        if self._reading and reads:
+            mine = self._reading[-1]
+            for key, version in reads.items():
+                seen = mine.get(key)
+                if seen is None or version < seen:
+                    mine[key] = version
+
+    def is_stale(self, reads: dict[tuple, int]) -> bool:
+        """Whether a cell read by an analysis has changed since it was read."""
+        versions = self._versions
+        return any(versions.get(key, 0) != version for key, version in reads.items())
 
     def _read(self, key: tuple) -> None:
         if self._reading:
-            self._reading[-1].add(key)
+            self._reading[-1].setdefault(key, self._versions.get(key, 0))
+
+    def _bump(self, key: tuple) -> None:
+        self._versions[key] = self._versions.get(key, 0) + 1
 
     def get(self, cell: tuple, default: Value | None = CLEAN) -> Value | None:
         self._read(cell)
@@ -55,19 +68,20 @@ class Heap:
                 self.cells[cell] = new  # shorter traces
             return
         self.cells[cell] = new
-        self.changed.add(cell)
+        self.changed = True
+        self._bump(cell)
         kind = cell[0]
         if kind == "m":
             path = cell[1]
             for end in range(1, len(path) + 1):
-                self.changed.add(("below", path[:end]))
+                self._bump(("below", path[:end]))
                 if old is None and end < len(path):
                     self._below.setdefault(path[:end], set()).add(cell)
         elif kind == "f":
-            self.changed.add(("fields", cell[1], cell[2]))
+            self._bump(("fields", cell[1], cell[2]))
             self._fields.setdefault((cell[1], cell[2]), set()).add(cell)
         elif kind == "g":
-            self.changed.add(("globals", cell[1]))
+            self._bump(("globals", cell[1]))
             self._globals.setdefault(cell[1], set()).add(cell[2])
 
     def subtree(self, cell: tuple) -> Value:

@@ -67,7 +67,7 @@ class Program:
         self.calls = CallHandler(self, self.interp)
         self.interp.calls = self.calls
         self.heap = Heap()
-        self.module_reads: dict[str, set[tuple]] = {}  # what each module's top level read
+        self.module_reads: dict[str, dict[tuple, int]] = {}  # what each module's top level read
         self.sources: list[Source] = []
         self._source_ids: dict[tuple, int] = {}
         self.findings: dict[tuple, RawFinding] = {}
@@ -75,7 +75,7 @@ class Program:
         self.request_key_channels: set[str] = set()
         self.externally_written: set[tuple[str, str]] = set()
         self.key_inputs = frozenset(name for m in modules for name in m.key_inputs)
-        self.memo: dict[tuple, tuple[Value, Value, set[tuple]]] = {}
+        self.memo: dict[tuple, tuple[Value, Value, dict[tuple, int]]] = {}
         self.summaries: dict[tuple, tuple[int, Value]] = {}  # function -> (clean contexts seen, returns)
         self.active: set[tuple] = set()
         self.called: set[tuple] = set()  # functions the program itself calls: not entry points
@@ -404,7 +404,7 @@ class Program:
         stale = set(self.modules)
         entries: list[tuple] | None = None
         for _ in range(MAX_ROUNDS):
-            self.heap.changed = set()
+            self.heap.changed = False
             self.summaries = {}
             self.done -= stale
             for path in sorted(stale):
@@ -413,8 +413,8 @@ class Program:
                 entries = [fkey for fkey in entry_points(self) if fkey not in self.called]
             for fkey in entries:
                 self.run_entry(fkey)
-            changed = self.heap.changed
-            if not changed:
+            if not self.heap.changed:
                 break
-            self.memo = {key: value for key, value in self.memo.items() if not value[2] & changed}
-            stale = {path for path, reads in self.module_reads.items() if reads & changed}
+            heap = self.heap
+            self.memo = {key: value for key, value in self.memo.items() if not heap.is_stale(value[2])}
+            stale = {path for path, reads in self.module_reads.items() if heap.is_stale(reads)}
