@@ -81,9 +81,17 @@ class CallHandler:
             if special is not None:
                 return special
         requests = [r for r in callee.refs if r[0] == "req"]
+        consumers = [r for r in callee.refs if r[0] == "mod" and self.catalog.is_consumer(r[1])] \
+            if f.module.language == "javascript" else []
         result = CLEAN
         handled = False
-        for ref in (requests or callee.refs):  # a request's own methods answer before its library path
+        if requests:  # a request's own methods answer; its library path only for sinks (ctx.cookies.set)
+            for ref in callee.refs:
+                if ref[0] == "mod":
+                    self.library.call(ref[1], args, f)
+        elif consumers:  # `cached ?? new PrismaClient()`: the library's behaviour wins
+            callee = Value(refs=frozenset(r for r in callee.refs if r[0] != "mod") | frozenset(consumers))
+        for ref in (requests or callee.refs):
             tag = ref[0]
             if tag == "func":
                 result = result.join(self.call_function(ref, args, f))
@@ -267,7 +275,7 @@ class CallHandler:
         for spec in specs:
             self._wired_callback(spec, args, f)
         if not specs:
-            self._run_callbacks(args, f)
+            self._run_callbacks(args, f, path)
 
     def _wired_callback(self, spec, args: CallArgs, f: Frame) -> None:
         functions = [r for v in args.values(spec.function) for r in self.program.callables(v)]
@@ -302,10 +310,11 @@ class CallHandler:
                         self.program.externally_written.add((f.module.path, target.id))
             break
 
-    def _run_callbacks(self, args: CallArgs, f: Frame) -> None:
+    def _run_callbacks(self, args: CallArgs, f: Frame, path: tuple | None = None) -> None:
         """A function handed to code the analysis cannot see is called by it: with `args=` /
         `kwargs=` when given, else with the arguments that follow it (`submit(f, key)`,
         `run_in_executor(None, f, key)`), else as the framework calls an entry point."""
+        registers = path is not None and _is_framework(path, self.catalog.server_frameworks)
         passed = [(i, v) for i, v in enumerate(args.pos) if any(r[0] == "func" for r in v.refs)]
         passed += [(None, v) for k, v in args.kw.items()
                    if k not in ("args", "kwargs") and any(r[0] == "func" for r in v.refs)]
@@ -320,13 +329,13 @@ class CallHandler:
                 else:
                     kw, spread = {}, spread.join(named or CLEAN)
                 call_args = CallArgs(pos, kw, spread, None, args.expr)
-            elif index is not None and index + 1 < len(args.pos) and not any(
+            elif index is not None and index + 1 < len(args.pos) and not registers and not any(
                     r[0] == "func" for v in args.pos[index + 1:] for r in v.refs):
                 call_args = CallArgs(args.pos[index + 1:], {}, args.star, None, args.expr)
             else:
                 for ref in value.refs:
-                    if ref[0] == "func" and ref[3] is None:
-                        self.program.run_entry(ref[1], f)
+                    if ref[0] == "func":
+                        self.program.run_entry(ref[1], f, ref[3])
                 continue
             for ref in value.refs:
                 if ref[0] == "func":
@@ -334,12 +343,19 @@ class CallHandler:
 
 
 _REQUEST_GETTERS = {"get", "getlist", "get_all", "getone", "getfirst", "pop", "__getitem__", "get_header",
-                    "getheader", "get_argument", "get_query_argument", "get_body_argument"}
+                    "getheader", "get_argument", "get_query_argument", "get_body_argument", "header", "query",
+                    "param", "cookie", "getAll"}
 
 
 def _passing(function: str, parameter: str) -> str:
     who = "a callback" if function.startswith("<") else f"{function}()"
     return f"passed to {who}" + ("" if parameter.startswith("$") else f" as {parameter}")
+
+
+def _is_framework(path: tuple, frameworks: tuple[str, ...]) -> bool:
+    """`app.post(...)` on an Express app, a Fastify instance, a router: handlers are entries."""
+    root = path[0] if path else ""
+    return any(root == name or root.startswith(name + "/") for name in frameworks)
 
 
 def _tuple_items(value: Value, count: int) -> list[Value] | None:

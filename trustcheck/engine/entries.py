@@ -35,15 +35,19 @@ def entry_points(program: Program) -> list[tuple]:
             unused = func.name not in program.names_used
             if dunder and cls is not None and func.name == "__init__":
                 unused = cls.name not in program.names_used  # a class nothing instantiates
-            if is_route(program, func, module) or (unused and (not dunder or func.name == "__init__")):
+            action = "use server" in module.directives  # called from the browser, not by the program
+            if is_route(program, func, module) or action or (unused and (not dunder or func.name == "__init__")):
                 entries.append((path, index))
     return entries
 
 
 def is_route(program: Program, func: ir.Function, module: ir.Module) -> bool:
-    """A request handler: decorated as one, or taking `request` first (after `self`)."""
+    """A request handler: decorated as one, taking `request` first (after `self`), or a
+    server action (a function of a "use server" module, called from the browser)."""
     if program.contexts.get(module.path) != "server":
         return False
+    if "use server" in module.directives and func.parent is None:
+        return True
     catalog = language_catalog(module.language)
     for decorator in func.decorators:
         target = decorator.func if type(decorator) is ir.Call else decorator
@@ -54,7 +58,7 @@ def is_route(program: Program, func: ir.Function, module: ir.Module) -> bool:
     return bool(params) and params[0].name in catalog.request_param_names
 
 
-def run_entry(program: Program, fkey: tuple, caller: Frame | None) -> None:
+def run_entry(program: Program, fkey: tuple, caller: Frame | None, closure: int | None = None) -> None:
     from .interp import Frame
 
     module, func = program.function(fkey)
@@ -74,7 +78,7 @@ def run_entry(program: Program, fkey: tuple, caller: Frame | None) -> None:
         if param.name in _hidden_options(func) and not values[param.name].taint:
             values[param.name] = program.source_value(module.path, func.line, f"typed at a hidden prompt "
                                                       f"(--{param.name.replace('_', '-')})", "user")
-    program.run_function(fkey, values, instance, None, frame)
+    program.run_function(fkey, values, instance, closure, frame)
 
 
 def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Module, line: int) -> Value:
@@ -93,7 +97,7 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
             return program.source_value(module.path, line, label, "request")
         if default in ("Depends", "Security"):
             return _UNKNOWN
-        if annotation in _MAPPING_ANNOTATIONS:
+        if annotation in _MAPPING_ANNOTATIONS or annotation == "FormData":
             return Value(strs=_USER, refs=frozenset({("req", "body")}))
         if annotation[:1].isupper() and annotation not in ("Any", "Optional", "List", "Dict"):
             model = _body_model_with_key(program, module, annotation)
@@ -102,7 +106,7 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
                 program.request_key_channels.add("body")
                 return body.join(program.source_value(module.path, line, f"request body field {model}", "request"))
             return body
-        return Value(strs=_USER)
+        return Value(strs=_USER, refs=frozenset({("mod", ("?" + param.name.lower(),))}))  # res, reply
     if key_named:
         return program.source_value(module.path, line, f"parameter {param.name}", "param")
     if param.default is not None:

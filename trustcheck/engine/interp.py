@@ -278,7 +278,7 @@ class Interpreter:
     def assign(self, target: ir.Expr, value: Value, f: Frame) -> None:
         kind = type(target)
         if kind is ir.Name:
-            if not value.taint and any(t.origin == "user" for t in value.strs) \
+            if not value.taint and value.strs and all(t.origin == "user" for t in value.strs) \
                     and self.calls.catalog.is_key_name(target.id):
                 value = value.join(self.program.source_value(f.module.path, f.line,
                                                              f"typed by the user into {target.id}", "user"))

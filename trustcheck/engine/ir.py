@@ -53,6 +53,7 @@ class Call(Expr):
     kwargs: tuple[tuple[str | None, Expr], ...]  # name None: a `**mapping`
     line: int
     end_line: int
+    constructs: bool = False  # JavaScript's `new X(...)`
 
 
 @dataclass(slots=True)

@@ -145,7 +145,7 @@ class _Builder:
         exported = self._export_target(left)
         if exported is not None:  # module.exports = x, exports.name = x
             return [ir.Assign((ir.Name(exported),), value, line)]
-        return self.bind_pattern(left, value, line)
+        return self.bind_pattern(left, value, line, declare=False)
 
     def _export_target(self, left: SgNode | None) -> str | None:
         if left is None or left.kind() != "member_expression":
@@ -172,13 +172,16 @@ class _Builder:
             out.extend(self.bind_pattern(declarator.field("name"), self.expr(value_node), _line(declarator)))
         return out
 
-    def bind_pattern(self, pattern: SgNode | None, value: ir.Expr, line: int) -> list[ir.Stmt]:
-        """`x = v`, `{a, b: c, ...rest} = v`, `[a, , b] = v`: reads of one temporary."""
+    def bind_pattern(self, pattern: SgNode | None, value: ir.Expr, line: int, declare: bool = True) -> list[ir.Stmt]:
+        """`x = v`, `{a, b: c, ...rest} = v`, `[a, , b] = v`: reads of one temporary. Only a
+        declaration (`let`, `const`, a parameter) makes a name local: `client = v` inside a
+        function assigns the module's `client`."""
         if pattern is None:
             return [ir.ExprStmt(value, line)]
         kind = pattern.kind()
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
-            self.bind(pattern.text())
+            if declare:
+                self.bind(pattern.text())
             return [ir.Assign((ir.Name(pattern.text()),), value, line)]
         if kind in ("object_pattern", "array_pattern"):
             temp = self.temp()
@@ -186,36 +189,39 @@ class _Builder:
             source = ir.Name(temp)
             index = 0
             for part in pattern.named_children():
-                out.extend(self._pattern_part(part, source, index, line, kind == "array_pattern"))
+                out.extend(self._pattern_part(part, source, index, line, kind == "array_pattern", declare))
                 index += 1
             return out
         if kind == "assignment_pattern":  # a default: `x = 1`
             return self.bind_pattern(pattern.field("left"), ir.Either((value, self.expr(pattern.field("right")))),
-                                     line)
+                                     line, declare)
         return [ir.Assign((self.target(pattern),), value, line)]
 
-    def _pattern_part(self, part: SgNode, source: ir.Expr, index: int, line: int, array: bool) -> list[ir.Stmt]:
+    def _pattern_part(self, part: SgNode, source: ir.Expr, index: int, line: int, array: bool,
+                      declare: bool) -> list[ir.Stmt]:
         kind = part.kind()
         if kind == "rest_pattern":
             inner = part.named_children()
-            return self.bind_pattern(inner[0], source, line) if inner else []
+            return self.bind_pattern(inner[0], source, line, declare) if inner else []
         if array:
-            return self.bind_pattern(part, ir.Index(source, ir.Const(index)), line)
+            return self.bind_pattern(part, ir.Index(source, ir.Const(index)), line, declare)
         if kind == "shorthand_property_identifier_pattern":
             name = part.text()
-            self.bind(name)
+            if declare:
+                self.bind(name)
             return [ir.Assign((ir.Name(name),), ir.Attr(source, name), line)]
         if kind == "object_assignment_pattern":  # {x = default}
             left = part.field("left")
             name = left.text() if left is not None else ""
-            self.bind(name)
+            if declare:
+                self.bind(name)
             default = self.expr(part.field("right"))
             return [ir.Assign((ir.Name(name),), ir.Either((ir.Attr(source, name), default)), line)]
         if kind == "pair_pattern":
             key = part.field("key")
             name = _key_name(key)
             read = ir.Attr(source, name) if name is not None else ir.Index(source, self.expr(key))
-            return self.bind_pattern(part.field("value"), read, line)
+            return self.bind_pattern(part.field("value"), read, line, declare)
         return []
 
     def return_statement(self, node: SgNode) -> list[ir.Stmt]:
@@ -508,7 +514,7 @@ class _Builder:
         if handler is not None:
             return handler(self, node)
         if kind in _TRANSPARENT:
-            inner = [c for c in node.named_children() if not c.kind().endswith("type")]
+            inner = [c for c in node.named_children() if c.kind() != "comment" and not c.kind().endswith("type")]
             return self.expr(inner[0]) if inner else ir.Opaque(())
         if kind in _FUNCTIONS:
             name = node.field("name")
@@ -526,6 +532,11 @@ class _Builder:
 
     def this(self, node: SgNode) -> ir.Expr:
         return ir.Name("this")
+
+    def meta_property(self, node: SgNode) -> ir.Expr:
+        """`import.meta` (Vite's `import.meta.env`), `new.target`."""
+        parts = node.text().replace(" ", "").split(".")
+        return ir.Attr(ir.Name(parts[0]), parts[-1]) if len(parts) == 2 else ir.Opaque(())
 
     def string(self, node: SgNode) -> ir.Expr:
         return ir.Const(_string_value(node))
@@ -585,7 +596,8 @@ class _Builder:
 
     def new_expression(self, node: SgNode) -> ir.Expr:
         line, end = _span(node)
-        return ir.Call(self.expr(node.field("constructor")), self.arguments(node.field("arguments")), (), line, end)
+        return ir.Call(self.expr(node.field("constructor")), self.arguments(node.field("arguments")), (), line, end,
+                       constructs=True)
 
     def arguments(self, node: SgNode | None) -> tuple[ir.Expr, ...]:
         if node is None:
@@ -762,6 +774,7 @@ _EXPRESSIONS = {
     "identifier": _Builder.identifier,
     "shorthand_property_identifier": _Builder.identifier,
     "this": _Builder.this,
+    "meta_property": _Builder.meta_property,
     "string": _Builder.string,
     "template_string": _Builder.template_string,
     "number": _Builder.number,

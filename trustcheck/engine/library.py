@@ -75,16 +75,20 @@ class Library:
         return result.join(Value(taint.taint, self.text(path, args), self._result_refs(path, result)))
 
     def _result_refs(self, path: tuple, result: Value) -> frozenset:
-        """A widget that returns the key returns a plain value, not a library object."""
+        """A widget that returns the key returns a plain value, not a library object; a call
+        that returns the incoming request (Next.js's `headers()`) is one."""
         if result.taint and not path[-1][:1].isupper():
             return frozenset()
-        return frozenset({("mod", path + ("()",))})
+        refs = {("mod", path + ("()",))}
+        if self.catalog.request_objects.match(path + ("()",)):
+            refs.add(("req", "cookies" if path[-1] == "cookies" else "headers"))
+        return frozenset(refs)
 
     def _result_taint(self, path: tuple, args: CallArgs) -> Value:
         catalog = self.catalog
         everything = args.everything()
         last = path[-1] if path else ""
-        is_class = last[:1].isupper() and not last.isupper()
+        is_class = (last[:1].isupper() and not last.isupper()) or args.expr.constructs
         recv = args.recv
         if last == "get_secret_value" and recv is not None:
             return recv.as_kind(KEY)
@@ -93,6 +97,8 @@ class Library:
             last in catalog.propagating_methods or last in STRING_METHODS) else CLEAN
         if catalog.sanitizers.match(path) or catalog.sanitizer_names.search(last) or last in catalog.predicate_methods:
             return CLEAN
+        if path[-1] == "()":  # `new Run({...})` where `Run = mongoose.model(...)`: a document
+            return everything.taint_only((KEY,))
         if catalog.is_consumer(path):
             return everything.as_kind(HOLDER) if is_class and everything.taint else kept
         if is_class and (args.star.taint or any(catalog.credential_keywords.match(k) and v.taint
@@ -243,6 +249,8 @@ class Library:
                 continue
             if role == "receiver":
                 return value.strs
+            if not value.strs and value.fields is not None:
+                continue  # an options object: its `url` field is another role
             texts = value.strs or frozenset({UNKNOWN_TEXT})
             found = destinations(texts)
             if found and all(d.kind == "relative" for d in found) and args.recv is not None and args.recv.strs:

@@ -86,7 +86,7 @@ def _walk(node: SgNode, markup: _Markup) -> bool:
             if child.named_children():
                 found_key |= _walk(child, markup)
             continue
-        tag = next((c for c in child.named_children() if c.kind() == "start_tag"), None)
+        tag = next((c for c in child.named_children() if c.kind() in ("start_tag", "self_closing_tag")), None)
         if tag is None:
             continue
         name_node = next((c for c in tag.named_children() if c.kind() == "tag_name"), None)
@@ -136,6 +136,8 @@ def _form(tag: SgNode, action: str, markup: _Markup) -> None:
     line = tag.range().start.line + 1
     if place.kind == "third-party":
         markup.findings.append(("key-sent-to-third-party", line, line, place.host))
+    elif place.kind == "relative":
+        markup.findings.append(("key-relayed-to-own-server", line, line, place.host))
     elif place.kind == "provider" or place.kind == "loopback":
         return
     if place.scheme == "http" and place.kind != "loopback":

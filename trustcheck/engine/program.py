@@ -345,9 +345,9 @@ class Program:
 
     # entry points -----------------------------------------------------------------------
 
-    def run_entry(self, fkey: tuple, caller: Frame | None = None) -> None:
+    def run_entry(self, fkey: tuple, caller: Frame | None = None, closure: int | None = None) -> None:
         """Run a function the way the outside world calls it (see entries.py)."""
-        run_entry(self, fkey, caller)
+        run_entry(self, fkey, caller, closure)
 
     # sources, findings, expected uses -----------------------------------------------------
 
@@ -410,7 +410,7 @@ class Program:
             for path in sorted(stale):
                 self.run_module(path)
             if entries is None:  # what the program itself calls is not an entry point
-                entries = [fkey for fkey in entry_points(self) if fkey not in self.called]
+                entries = [fkey for fkey in entry_points(self) if fkey not in self.called or _is_action(self, fkey)]
             for fkey in entries:
                 self.run_entry(fkey)
             if not self.heap.changed:
@@ -418,3 +418,8 @@ class Program:
             heap = self.heap
             self.memo = {key: value for key, value in self.memo.items() if not heap.is_stale(value[2])}
             stale = {path for path, reads in self.module_reads.items() if heap.is_stale(reads)}
+
+
+def _is_action(program: Program, fkey: tuple) -> bool:
+    """A server action is an entry point even when the browser code that calls it is analyzed."""
+    return "use server" in program.modules[fkey[0]].directives
