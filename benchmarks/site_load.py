@@ -12,12 +12,12 @@ Phase A, stored reports: one repository is scanned, then every client (a thread 
 `requests.Session`) asks for its report page and its JSON status, in turn, at once.
 Target: median under 50 ms, no errors.
 
-Phase B, new scans: one scan per repository plus duplicate submissions of one repository's commit
-(the same URL again, through the form with its CSRF token, and other URLs of the same commit) are
-sent at once. Targets: every scan ends with a report; the archive host sees exactly one download
-per repository; scans in progress never exceed `web_workers`, observed from outside twice: by
-downloads in flight at the archive host (each download is slowed so that they overlap) and by
-polling each job's status.
+Phase B, new scans, through the JSON API and the form (with its CSRF token): one repository's
+commit asked for six times at once (the same URL, and other URLs of that commit), then, as soon as
+those are accepted, one scan of each other repository at once. Targets: every submission ends
+with its report; the archive host sees exactly one download per repository; scans in progress
+never exceed `web_workers`, observed from outside twice: by downloads in flight at the archive
+host (each download is slowed so that they overlap) and by polling each job's status.
 
 Prints a table of figures and exits 1 when a target is missed.
 """
@@ -184,14 +184,17 @@ def wait_for(session: requests.Session, site: Site, job_id: str, seconds: float 
 
 # Phase A: stored reports ----------------------------------------------------------------------------
 
-def stored_reports(site: Site, repo: Repo, clients: int, requests_each: int) -> tuple[Load, Load]:
-    """The load on one stored report's pages: one client alone first (the floor), then all."""
+def stored_reports(site: Site, repo: Repo, clients: int, requests_each: int) -> tuple[Load, Load, Load]:
+    """The load on one stored report's pages: one client alone, then all of them; and all of
+    them on a small static file, the floor that the WSGI server and the clients set."""
     with new_session() as session:
         job = wait_for(session, site, submit_json(session, site, repo.url(site.forge)))
     if job["status"] != "done":
         raise RuntimeError(f"the first scan failed: {job['error']}")
     pages = {"html": (job["report_url"], _html_ok), "json": (f"{site.base}/api/scans/{job['id']}", _json_ok)}
-    return hammer(pages, 1, requests_each), hammer(pages, clients, requests_each)
+    static = {"static": (f"{site.base}/static/favicon.svg", lambda response: True)}
+    return (hammer(pages, 1, requests_each), hammer(pages, clients, requests_each),
+            hammer(static, clients, requests_each))
 
 
 def hammer(pages: dict, clients: int, requests_each: int) -> Load:
@@ -254,22 +257,32 @@ class Tracked:
     finished: float | None = None
     status: dict = field(default_factory=dict)
     running: list[float] = field(default_factory=list)  # first and last poll that saw it running
+    stages: set[str] = field(default_factory=set)
 
 
-def burst(site: Site, repos: list[Repo]) -> list[Submission]:
-    """One scan per repository, and the first repository's commit asked for again in other ways."""
+def burst(site: Site, repos: list[Repo]) -> list[list[Submission]]:
+    """Two waves, each sent at once, the second as soon as the first is accepted: the first
+    repository's commit asked for six times (its URL three times, twice through the form, and two
+    other URLs of the same commit, which are jobs of their own), then one scan per other
+    repository. The first wave's jobs head the queue, so its duplicates meet its scan running."""
     first = repos[0]
-    duplicates = [Submission(first, first.url(site.forge)), Submission(first, first.url(site.forge), True),
-                  Submission(first, first.url(site.forge, "/"), True),
-                  Submission(first, first.url(site.forge, "/tree/main")),
-                  Submission(first, first.url(site.forge, f"/commit/{first.sha}"))]
-    return [Submission(repo, repo.url(site.forge)) for repo in repos] + duplicates
+    same_commit = [Submission(first, first.url(site.forge)), Submission(first, first.url(site.forge)),
+                   Submission(first, first.url(site.forge), True), Submission(first, first.url(site.forge, "/"), True),
+                   Submission(first, first.url(site.forge, "/tree/main")),
+                   Submission(first, first.url(site.forge, f"/commit/{first.sha}"))]
+    return [same_commit, [Submission(repo, repo.url(site.forge)) for repo in repos[1:]]]
 
 
-def new_scans(site: Site, submissions: list[Submission]) -> tuple[list[Tracked], float]:
-    tracked = [Tracked(s) for s in submissions]
-    start = threading.Barrier(len(tracked))
+def new_scans(site: Site, waves: list[list[Submission]]) -> tuple[list[Tracked], float]:
     began = time.monotonic()
+    tracked = [item for wave in waves for item in _send_at_once(site, wave)]
+    _poll_until_finished(site, [t for t in tracked if t.job_id], began + SCANS_SECONDS)
+    return tracked, time.monotonic() - began
+
+
+def _send_at_once(site: Site, wave: list[Submission]) -> list[Tracked]:
+    tracked = [Tracked(s) for s in wave]
+    start = threading.Barrier(len(tracked))
 
     def send(item: Tracked) -> None:
         with new_session() as session:
@@ -286,8 +299,7 @@ def new_scans(site: Site, submissions: list[Submission]) -> tuple[list[Tracked],
         thread.start()
     for thread in threads:
         thread.join()
-    _poll_until_finished(site, [t for t in tracked if t.job_id], began + SCANS_SECONDS)
-    return tracked, time.monotonic() - began
+    return tracked
 
 
 def _poll_until_finished(site: Site, tracked: list[Tracked], deadline: float) -> None:
@@ -306,10 +318,11 @@ def _poll_until_finished(site: Site, tracked: list[Tracked], deadline: float) ->
 def _poll(session: requests.Session, site: Site, item: Tracked) -> None:
     try:
         response = session.get(f"{site.base}/api/scans/{item.job_id}", timeout=30)
+        item.status = response.json()
     except requests.RequestException:
         return  # counted as unfinished if it never answers before the deadline
     now = time.monotonic()
-    item.status = response.json()
+    item.stages.add(item.status.get("stage", ""))
     if response.status_code == 404:
         item.finished, item.error = now, "the job was lost (404)"
     elif item.status["status"] == "running":
@@ -335,11 +348,12 @@ def running_at_once(tracked: list[Tracked]) -> int:
 # Results --------------------------------------------------------------------------------------------
 
 def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile: a value that was measured."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else float("nan")
 
 
-def report_stored(alone: Load, crowd: Load) -> list[Row]:
+def report_stored(alone: Load, crowd: Load, floor: Load) -> list[Row]:
     rows = [(f"A 1 client: median {kind} ms", f"{statistics.median(lat.ms):.1f}", not lat.errors)
             for kind, lat in alone.kinds.items()]
     for kind, lat in [*crowd.kinds.items(), ("all", crowd.every())]:
@@ -348,7 +362,10 @@ def report_stored(alone: Load, crowd: Load) -> list[Row]:
                      not lat.errors))
         rows.append((f"A {crowd.clients} clients, {kind}: median / p95 / max ms",
                      f"{statistics.median(lat.ms):.1f} / {percentile(lat.ms, 0.95):.1f} / {max(lat.ms):.1f}", target))
-    rows.append((f"A {crowd.clients} clients: requests per second", f"{len(crowd.every().ms) / crowd.seconds:.0f}", True))
+    throughput = len(crowd.every().ms) / crowd.seconds
+    rows.append((f"A {crowd.clients} clients: requests per second", f"{throughput:.0f}", True))
+    rows.append((f"A {crowd.clients} clients, static file: median ms", f"{statistics.median(floor.every().ms):.1f}",
+                 True))
     for error in (alone.every().errors + crowd.every().errors)[:5]:
         print("  error:", error)
     return rows
@@ -367,15 +384,19 @@ def report_scans(site: Site, repos: list[Repo], tracked: list[Tracked], seconds:
     downloads = {repo.name: site.downloads(repo) for repo in repos}
     wrong = {name: n for name, n in downloads.items() if n != 1}
     scan_ms = [(t.finished - t.submitted) * 1000 for t in tracked if t.finished is not None]
-    polled = running_at_once(tracked)
+    polled, peak = running_at_once(tracked), site.codeload.peak
     distinct_jobs = len({t.job_id for t in tracked if t.job_id})
+    first = [t for t in tracked if t.submission.repo == repos[0]]
+    waited = len({t.job_id for t in first if "waiting" in t.stages})
     return [
         ("B submissions / jobs", f"{len(tracked)} / {distinct_jobs}", True),
+        ("B first repository: submissions / jobs / waited",
+         f"{len(first)} / {len({t.job_id for t in first if t.job_id})} / {waited}", True),
         ("B finished with a report", f"{len(tracked) - len(failed)} of {len(tracked)}", not failed),
         ("B total time s", f"{seconds:.2f}", seconds < SCANS_SECONDS),
-        ("B per-scan median / max s",
+        ("B submission to report, median / max s",
          f"{statistics.median(scan_ms) / 1000:.2f} / {max(scan_ms) / 1000:.2f}" if scan_ms else "-", bool(scan_ms)),
-        ("B downloads in flight, max", f"{site.codeload.peak} (limit {site.workers})", site.codeload.peak <= site.workers),
+        ("B downloads in flight, max", f"{peak} (limit {site.workers})", peak <= site.workers),
         ("B jobs running at once, polled", f"{polled} (limit {site.workers})", polled <= site.workers),
         ("B downloads per repository",
          "1 each" if not wrong else ", ".join(f"{name}: {n}" for name, n in wrong.items()), not wrong),
@@ -406,8 +427,10 @@ def main() -> int:
             rows = report_stored(*stored_reports(site, stored, args.clients, args.requests))
             codeload.peak = 0
             repos = [serve_repo(forge, codeload, i) for i in range(1, args.scans + 1)]
-            print(f"phase B: {args.scans} new scans and 5 duplicate submissions at once, {args.workers} workers")
-            tracked, seconds = new_scans(site, burst(site, repos))
+            waves = burst(site, repos)
+            print(f"phase B: {args.scans} new scans and {sum(map(len, waves)) - args.scans} duplicate submissions, "
+                  f"{args.workers} workers")
+            tracked, seconds = new_scans(site, waves)
             rows += report_scans(site, repos, tracked, seconds)
         finally:
             server.shutdown()

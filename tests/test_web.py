@@ -10,6 +10,9 @@ import pytest
 
 from fake_forge import FakeForge, serve_github, settings_for
 from trustcheck.app import create_app
+from trustcheck.forges import parse_target
+from trustcheck.web.jobs import JobManager
+from trustcheck.web.store import SQLiteReportStore
 
 SHA = "c0ffee0123456789abcdef0123456789abcdef01"
 OTHER_SHA = "d0ffee0123456789abcdef0123456789abcdef02"
@@ -218,3 +221,35 @@ def test_progress_page_works_without_javascript(client, forge, codeload):
         assert b'http-equiv="refresh"' in page.data and b"Finding the newest commit" in page.data
     else:
         assert page.status_code == 303
+
+
+class StoredMeanwhile:
+    """A store in which another scan of the commit stores its report right after the first
+    look finds none: the interleaving of two jobs racing for one commit, made certain."""
+
+    def __init__(self, store: SQLiteReportStore):
+        self.store = store
+        self.looked = False
+
+    def get(self, key):
+        found = self.store.get(key)
+        if found is None and not self.looked:
+            self.store.put(key, {"verdict": "high", "stored": "meanwhile"}, {})
+        self.looked = True
+        return found
+
+    def put(self, key, report, extras):
+        self.store.put(key, report, extras)
+
+
+def test_a_report_stored_while_a_job_claims_the_commit_is_not_scanned_again(forge, codeload, tmp_path):
+    serve_github(forge, codeload, "erin", "app", SHA, LEAKY_APP)
+    store = StoredMeanwhile(SQLiteReportStore(tmp_path / "reports.sqlite3"))
+    jobs = JobManager(settings_for(forge, codeload), store)
+    try:
+        job = jobs.submit(parse_target(f"{forge.url}/gh/erin/app", jobs.settings), "erin/app")
+        assert job.finished.wait(20) and job.status == "done"
+    finally:
+        jobs.shutdown()
+    assert not [p for p in codeload.paths() if p.endswith(SHA)]  # no second download
+    assert store.get(job.key).report["stored"] == "meanwhile"

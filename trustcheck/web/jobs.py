@@ -112,18 +112,29 @@ class JobManager:
         job.key = key
         if self.store.get(key) is not None:
             return
+        other = self._claim(job, key)
+        if other is not None:  # the same commit is being scanned: wait for that scan
+            job.stage = "waiting"
+            other.finished.wait(timeout=settings.download_seconds + settings.scan_seconds + 60)
+            if self.store.get(key) is not None:
+                return
+            raise TrustcheckError("the scan of this commit failed; please try again")
+        # A scan of this commit may have stored its report and let go of it between the check
+        # above and the claim: look again before downloading it a second time.
+        if self.store.get(key) is not None:
+            return
+        report, extras = self._download_and_scan(job, resolution)
+        self.store.put(key, report.to_dict(), extras)
+
+    def _claim(self, job: Job, key: ReportKey) -> Job | None:
+        """Make `job` the one scanning `key`, or return the job that already is. A claimed job
+        is unfinished, so it is still in `_jobs` while the lock is held."""
         with self._lock:
             other = self._active_commits.get(key)
             if other is None:
                 self._active_commits[key] = job.id
-        if other is not None:  # the same commit is being scanned: wait for that scan
-            job.stage = "waiting"
-            self._jobs[other].finished.wait(timeout=settings.download_seconds + settings.scan_seconds + 60)
-            if self.store.get(key) is not None:
-                return
-            raise TrustcheckError("the scan of this commit failed; please try again")
-        report, extras = self._download_and_scan(job, resolution)
-        self.store.put(key, report.to_dict(), extras)
+                return None
+            return self._jobs[other]
 
     def _download_and_scan(self, job: Job, resolution: Resolution) -> tuple[Report, dict]:
         settings = self.settings
