@@ -12,8 +12,8 @@ class Settings:
     max_line_chars: int = 20_000  # a line this long means minified or generated code
     max_files: int = 20_000  # files analyzed per scan
     scan_seconds: float = 120.0  # analysis budget per scan; the report says when it ran out
-    workers: int = 0  # parsing processes; 0: one per core
-    parallel_threshold: int = 48  # fewer files than this are parsed in-process
+    workers: int = 0  # analysis processes for a large repository; 0: one per core
+    parallel_threshold: int = 400  # a repository of fewer files is analyzed whole, in one process
     max_archive_bytes: int = 200_000_000  # a downloaded or local archive
     max_extracted_bytes: int = 500_000_000
     max_archive_members: int = 50_000

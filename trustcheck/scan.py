@@ -9,7 +9,7 @@ from typing import Callable
 
 from .archive import extract_archive, is_archive
 from .config import Settings, load_settings
-from .engine.pipeline import ENGINE_VERSION, analyze, deadline_after, parse_sources
+from .engine.pipeline import ENGINE_VERSION, analyze_sources, deadline_after
 from .engine.context import extension_folders, is_test_path
 from .errors import TargetError
 from .files import discover
@@ -43,19 +43,16 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
     started = time.monotonic()
     deadline = deadline_after(settings.scan_seconds)
     inventory = discover(root, settings)
-    stage = (lambda done, total: progress("parsing", done, total)) if progress else None
-    modules, unparsed = parse_sources(inventory.sources, settings, stage)
-    if progress:
-        progress("analyzing", len(modules), len(modules))
-    analysis = analyze(modules, deadline, extension_folders(_manifests(inventory)))
+    analysis = analyze_sources(inventory.sources, settings, deadline, extension_folders(_manifests(inventory)),
+                               progress)
     secrets = find_committed_secrets(inventory.text_files, settings)
-    analyzed = {m.path for m in modules}
+    analyzed = set(analysis.analyzed)
     coverage = Coverage(
-        files=len(modules),
+        files=len(analyzed),
         bytes=sum(f.size for f in inventory.sources if f.rel in analyzed),
         complete=analysis.complete,
-        skipped=sorted(inventory.skipped + unparsed, key=lambda s: s.file),
-        parsed_with_errors=sorted(m.path for m in modules if m.error_count),
+        skipped=sorted(inventory.skipped + analysis.skipped, key=lambda s: s.file),
+        parsed_with_errors=sorted(analysis.parsed_with_errors),
     )
     position = lambda f: (f.file, f.line)  # noqa: E731
     findings = sorted(analysis.findings + [s for s in secrets if not is_test_path(s.file)], key=position)

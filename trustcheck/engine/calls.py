@@ -314,7 +314,7 @@ class CallHandler:
         """A function handed to code the analysis cannot see is called by it: with `args=` /
         `kwargs=` when given, else with the arguments that follow it (`submit(f, key)`,
         `run_in_executor(None, f, key)`), else as the framework calls an entry point."""
-        registers = path is not None and _is_framework(path, self.catalog.server_frameworks)
+        registers = bool(path) and self.catalog.is_server_framework(path[0])
         passed = [(i, v) for i, v in enumerate(args.pos) if any(r[0] == "func" for r in v.refs)]
         passed += [(None, v) for k, v in args.kw.items()
                    if k not in ("args", "kwargs") and any(r[0] == "func" for r in v.refs)]
@@ -350,12 +350,6 @@ _REQUEST_GETTERS = {"get", "getlist", "get_all", "getone", "getfirst", "pop", "_
 def _passing(function: str, parameter: str) -> str:
     who = "a callback" if function.startswith("<") else f"{function}()"
     return f"passed to {who}" + ("" if parameter.startswith("$") else f" as {parameter}")
-
-
-def _is_framework(path: tuple, frameworks: tuple[str, ...]) -> bool:
-    """`app.post(...)` on an Express app, a Fastify instance, a router: handlers are entries."""
-    root = path[0] if path else ""
-    return any(root == name or root.startswith(name + "/") for name in frameworks)
 
 
 def _tuple_items(value: Value, count: int) -> list[Value] | None:

@@ -86,6 +86,8 @@ class LanguageCatalog:
         self.language = language
         app = raw["app"]
         self.server_frameworks = tuple(app["server_frameworks"])
+        self._framework_roots: dict[str, bool] = {}
+        self._consumer_paths: dict[tuple[str, ...], bool] = {}
         self.session_scripts = tuple(app["session_scripts"])
         self.browser_frameworks = tuple(app.get("browser_frameworks", ()))
         self.local_tools = tuple(app.get("local_tools", ()))
@@ -142,12 +144,23 @@ class LanguageCatalog:
         self.key_env = re.compile(names["env"], flags)
         self.key_label = re.compile(names["label"], flags)
 
+    def is_server_framework(self, root: str) -> bool:
+        """Whether a library root (`express`, `@koa/router`, `next/server`) is a server framework."""
+        found = self._framework_roots.get(root)
+        if found is None:
+            found = self._framework_roots[root] = any(root == name or root.startswith(name + "/")
+                                                      for name in self.server_frameworks)
+        return found
+
     def is_consumer(self, path: tuple[str, ...]) -> bool:
         """A library that sends, stores or shows what it is given (a provider's SDK included):
         what it returns is not the key."""
-        if any(path[:n] in self.consumers for n in range(1, min(len(path), self._consumer_depth) + 1)):
-            return True
-        return providers().provider_of_package(path) is not None
+        found = self._consumer_paths.get(path)
+        if found is None:
+            found = any(path[:n] in self.consumers for n in range(1, min(len(path), self._consumer_depth) + 1)) \
+                or providers().provider_of_package(path) is not None
+            self._consumer_paths[path] = found
+        return found
 
     def is_key_name(self, name: str) -> bool:
         forms = {_snake(name), name.strip().lower().replace("-", "_")}

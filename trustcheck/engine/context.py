@@ -37,20 +37,22 @@ def _imports_any(module: ir.Module, names: tuple[str, ...]) -> bool:
 
 
 def module_contexts(modules: dict[str, ir.Module], import_edges: dict[str, set[str]],
-                    extension_dirs: tuple[str, ...] = ()) -> dict[str, str]:
-    """Path -> "server", "browser" or "local" for every module."""
+                    extension_dirs: tuple[str, ...] = (), servers: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Path -> "server", "browser" or "local" for every module. `servers`: the languages in
+    which the app has a server outside these modules (when a large app is analyzed in parts)."""
     python = {p: m for p, m in modules.items() if m.language == "python"}
     script = {p: m for p, m in modules.items() if m.language == "javascript"}
-    contexts = _python_contexts(python, import_edges)
-    contexts.update(_javascript_contexts(script, import_edges, extension_dirs))
+    contexts = _python_contexts(python, import_edges, "python" in servers)
+    contexts.update(_javascript_contexts(script, import_edges, extension_dirs, "javascript" in servers))
     return contexts
 
 
-def _python_contexts(modules: dict[str, ir.Module], import_edges: dict[str, set[str]]) -> dict[str, str]:
+def _python_contexts(modules: dict[str, ir.Module], import_edges: dict[str, set[str]],
+                     server_elsewhere: bool) -> dict[str, str]:
     frameworks = language_catalog("python").server_frameworks
     server = {p for p, m in modules.items() if _imports_any(m, frameworks)}
     _spread(server, import_edges, lambda target: target in modules and not target.endswith(".ipynb"))
-    has_server = any(not is_test_path(p) for p in server)
+    has_server = server_elsewhere or any(not is_test_path(p) for p in server)
     contexts = {}
     for path, module in modules.items():
         if path.endswith(".ipynb") or is_test_path(path):
@@ -65,7 +67,7 @@ def _python_contexts(modules: dict[str, ir.Module], import_edges: dict[str, set[
 
 
 def _javascript_contexts(modules: dict[str, ir.Module], import_edges: dict[str, set[str]],
-                         extension_dirs: tuple[str, ...]) -> dict[str, str]:
+                         extension_dirs: tuple[str, ...], server_elsewhere: bool) -> dict[str, str]:
     catalog = language_catalog("javascript")
     own: dict[str, str] = {}
     for path, module in modules.items():
@@ -78,7 +80,7 @@ def _javascript_contexts(modules: dict[str, ir.Module], import_edges: dict[str, 
         _spread(reached, import_edges, lambda target: target in modules and target not in own)
         for path in reached:
             contexts.setdefault(path, context)
-    has_server = "server" in own.values()
+    has_server = server_elsewhere or "server" in own.values()
     for path, module in modules.items():
         if path not in contexts:
             uses_dom = bool(_BROWSER_GLOBALS & module.names_used)

@@ -73,26 +73,31 @@ class ModuleIndex:
         return target + "/" if target in self.packages else None
 
     def resolve_javascript(self, specifier: str, from_path: str) -> str | None:
-        here = posixpath.dirname(from_path)
-        if specifier.startswith("."):
-            bases = [posixpath.normpath(posixpath.join(here, specifier))]
-        elif specifier.startswith(("@/", "~/", "#/")):
-            rest = specifier[2:]
-            ancestors = [here]
-            while ancestors[-1]:
-                ancestors.append(posixpath.dirname(ancestors[-1]))
-            bases = [posixpath.join(a, sub, rest) for a in ancestors for sub in ("", "src")]
-        elif specifier.startswith("/"):
-            bases = [specifier.lstrip("/")]
-        else:
-            return None
-        for base in bases:
-            base = base.removeprefix("./")
-            for candidate in (base, *(base + ext for ext in JS_EXTENSIONS),
-                              *(base + "/index" + ext for ext in JS_EXTENSIONS)):
-                if candidate in self.modules:
-                    return candidate
+        return resolve_javascript(specifier, from_path, self.modules)
+
+
+def resolve_javascript(specifier: str, from_path: str, paths) -> str | None:
+    """The file among `paths` (anything supporting `in`) a JavaScript specifier names."""
+    here = posixpath.dirname(from_path)
+    if specifier.startswith("."):
+        bases = [posixpath.normpath(posixpath.join(here, specifier))]
+    elif specifier.startswith(("@/", "~/", "#/")):
+        rest = specifier[2:]
+        ancestors = [here]
+        while ancestors[-1]:
+            ancestors.append(posixpath.dirname(ancestors[-1]))
+        bases = [posixpath.join(a, sub, rest) for a in ancestors for sub in ("", "src")]
+    elif specifier.startswith("/"):
+        bases = [specifier.lstrip("/")]
+    else:
         return None
+    for base in bases:
+        base = base.removeprefix("./")
+        for candidate in (base, *(base + ext for ext in JS_EXTENSIONS),
+                          *(base + "/index" + ext for ext in JS_EXTENSIONS)):
+            if candidate in paths:
+                return candidate
+    return None
 
 
 def _relative_imports(body: tuple[ir.Stmt, ...]):

@@ -51,7 +51,7 @@ class ClassInfo:
 
 class Program:
     def __init__(self, modules: list[ir.Module], deadline: float | None = None,
-                 extension_dirs: tuple[str, ...] = ()):
+                 extension_dirs: tuple[str, ...] = (), servers: frozenset[str] = frozenset()):
         self.language = "python"  # the language of the code being run: which catalogue applies
         self.rules = load_rules()
         self.modules = {m.path: m for m in modules}
@@ -59,7 +59,7 @@ class Program:
         self._ticks = 0
         self.index = ModuleIndex(self.modules)
         self.import_edges = self.index.import_edges
-        self.contexts = module_contexts(self.modules, self.import_edges, extension_dirs)
+        self.contexts = module_contexts(self.modules, self.import_edges, extension_dirs, servers)
         self.session_scripts = session_scripts(self.modules)
         self.imported = {imp for m in modules for imp in m.imports}
         self.names_used = frozenset().union(*(m.names_used for m in modules)) if modules else frozenset()
