@@ -10,6 +10,7 @@ manifest.json), HTML/Vue/Svelte scripts; imported modules take their importer's 
 """
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -32,8 +33,21 @@ def is_test_path(path: str) -> bool:
 
 
 def _imports_any(module: ir.Module, names: tuple[str, ...]) -> bool:
-    return any(imp == n or imp.startswith(n + ".") or imp.startswith(n + "/") or imp == "node:" + n
-               for imp in module.imports for n in names)
+    """Whether the module imports one of `names` or something under it (`a.b` is under `a`)."""
+    wanted = _name_set(names)
+    return any(root in wanted for imp in module.imports for root in _import_roots(imp.removeprefix("node:")))
+
+
+@functools.cache
+def _name_set(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(names)
+
+
+def _import_roots(name: str):
+    yield name
+    for i, char in enumerate(name):
+        if char in "./":
+            yield name[:i]
 
 
 def module_contexts(modules: dict[str, ir.Module], import_edges: dict[str, set[str]],
