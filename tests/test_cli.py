@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 from conftest import FIXTURES, run_cli
+from fake_forge import FakeForge, serve_github, settings_for
+from trustcheck.cli import main
 
 APP = FIXTURES / "python" / "streamlit_basic"
 
@@ -79,3 +81,35 @@ def test_output_file_option(tmp_path):
     out = tmp_path / "report.sarif"
     assert run_cli("scan", str(APP), "--format", "sarif", "-o", str(out)).returncode == 0
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def _forge_environment(forge, archive_host, monkeypatch):
+    """TRUSTCHECK_* variables pointing every forge at the fake one, as a user would set them."""
+    settings = settings_for(forge, archive_host)
+    for name in ("github_api_url", "github_url", "github_archive_hosts", "gitlab_api_url", "gitlab_url",
+                 "http_retry_delay"):
+        monkeypatch.setenv(f"TRUSTCHECK_{name.upper()}", str(getattr(settings, name)))
+    monkeypatch.delenv("TRUSTCHECK_GITHUB_TOKEN", raising=False)
+
+
+def test_scan_fetches_a_public_repository_by_its_url(monkeypatch, capsys):
+    forge, codeload = FakeForge(), FakeForge()
+    try:
+        _forge_environment(forge, codeload, monkeypatch)
+        sha = "89abcdef0123456789abcdef0123456789abcdef"
+        serve_github(forge, codeload, "alice", "chat", sha, {"app.py": (APP / "app.py").read_text()})
+        assert main(["scan", f"{forge.url}/gh/alice/chat", "--format", "json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["target"]["repo"] == "alice/chat" and report["target"]["commit"] == sha
+        assert report["verdict"] == "high" and report["findings"][0]["file"] == "app.py"
+
+        assert main(["scan", f"{forge.url}/gh/alice/missing"]) == 2
+        assert "alice/missing" in capsys.readouterr().err
+    finally:
+        forge.close()
+        codeload.close()
+
+
+def test_a_url_of_no_forge_is_refused_with_what_is_accepted(capsys):
+    assert main(["scan", "https://example.com/alice/chat"]) == 2
+    assert "Paste the URL of a public repository" in capsys.readouterr().err

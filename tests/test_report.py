@@ -130,3 +130,14 @@ def test_report_survives_a_json_round_trip(leaky_report):
     from trustcheck.report.model import Report
     data = leaky_report.to_dict()
     assert Report.from_dict(json.loads(json.dumps(data))).to_dict() == data
+
+
+def test_a_committed_minified_bundle_is_skipped_and_reported_for_review(scan_app):
+    bundle = "!function(e){" + "var a=e.map(function(t){return t*2});" * 1_000 + "}([]);\n"
+    report = scan_app({"static/app.min.js": bundle, "data/table.py": "T = [" + "1," * 20_000 + "]\n",
+                       "app.py": "print('hello')\n"})
+    reasons = {s.file: s.reason for s in report.coverage.skipped}
+    assert reasons["static/app.min.js"].startswith("minified or generated")
+    notes = [(f.rule, f.file, f.severity) for f in report.findings]
+    assert notes == [("minified-bundle", "static/app.min.js", "info")]  # a generated Python table is data
+    assert report.verdict == "low"

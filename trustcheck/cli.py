@@ -20,8 +20,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="trustcheck", description="What does this app's code do with the API key you paste into it?")
     parser.add_argument("--version", action="version", version=f"trustcheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    scan = commands.add_parser("scan", help="scan a folder or a .zip/.tar.gz archive")
-    scan.add_argument("target", help="a folder, or a .zip / .tar.gz archive of one")
+    scan = commands.add_parser("scan", help="scan a folder, a .zip/.tar.gz archive or a public repository")
+    scan.add_argument("target", help="a folder, a .zip / .tar.gz archive of one, or the URL of a public "
+                                     "repository (GitHub, GitLab, Codeberg, Bitbucket, Hugging Face) or app")
     scan.add_argument("--format", choices=[f.value for f in OutputFormat], default="text")
     scan.add_argument("--fail-on", choices=["high", "medium", "low"],
                       help="exit 1 when a scored finding at or above this severity exists")
@@ -32,9 +33,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from .scan import scan_path
+    from .scan import looks_like_url, scan_path, scan_repository
 
-    report = scan_path(Path(args.target), load_settings())
+    settings = load_settings()
+    local = Path(args.target)
+    if not local.exists() and looks_like_url(args.target):
+        report = scan_repository(args.target, settings)
+    else:
+        report = scan_path(local, settings)
     fmt = OutputFormat(args.format)
     color = fmt is OutputFormat.TEXT and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(report, fmt, color=color)

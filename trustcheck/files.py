@@ -33,6 +33,7 @@ TEXT_SUFFIXES = {".py", ".pyw", ".ipynb", ".env", ".toml", ".json", ".mts", ".ct
                  ".txt", ".md", ".sh", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".html", ".htm",
                  ".vue", ".svelte", ".example", ".sample", ".conf", ".properties", ".rb", ".go", ".php"}
 BINARY_PROBE = 8192
+MINIFIED = "minified or generated"
 
 
 @dataclass(frozen=True)
@@ -122,5 +123,5 @@ def too_long(text: str, settings: Settings) -> str | None:
     """The reason to skip minified or generated text, if it is."""
     longest = max((len(line) for line in text.splitlines()), default=0)
     if longest > settings.max_line_chars:
-        return f"minified or generated (a line of {longest:,} characters)"
+        return f"{MINIFIED} (a line of {longest:,} characters)"
     return None

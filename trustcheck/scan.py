@@ -2,6 +2,7 @@
 `scan_path`; neither has analysis logic of its own."""
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -12,11 +13,14 @@ from .config import Settings, load_settings
 from .engine.pipeline import ENGINE_VERSION, analyze_sources, deadline_after
 from .engine.context import extension_folders, is_test_path
 from .errors import TargetError
-from .files import discover
-from .report.model import Coverage, Report, Target
+from .fetch import fetch_repository
+from .files import MINIFIED, discover
+from .report.model import Coverage, Finding, Report, Target, TraceStep
+from .rules import load_rules
 from .secrets import find_committed_secrets
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+_BARE_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?/", re.I)
 
 
 def scan_path(path: Path, settings: Settings | None = None, target: Target | None = None,
@@ -39,13 +43,30 @@ def scan_path(path: Path, settings: Settings | None = None, target: Target | Non
     raise TargetError(f"{path} is not a folder or a .zip/.tar.gz archive")
 
 
+def scan_repository(url: str, settings: Settings | None = None, progress: Progress | None = None) -> Report:
+    """Download one commit of a public repository (or the repository behind an app's URL) and
+    scan it. Errors say what went wrong: not a repository URL, private or missing, too large."""
+    settings = settings or load_settings()
+    with tempfile.TemporaryDirectory(prefix="trustcheck-") as tmp:
+        fetched = fetch_repository(url, Path(tmp) / "repo", settings, progress)
+        report = scan_folder(fetched.root, settings, Target(url, fetched.repo, fetched.commit, fetched.forge),
+                             progress)
+        report.coverage.skipped[:0] = fetched.skipped
+        return report
+
+
+def looks_like_url(target: str) -> bool:
+    """`https://github.com/o/r`, `github.com/o/r`: not a local path (which is tried first)."""
+    return "://" in target or bool(_BARE_HOST.match(target))
+
+
 def scan_folder(root: Path, settings: Settings, target: Target, progress: Progress | None = None) -> Report:
     started = time.monotonic()
     deadline = deadline_after(settings.scan_seconds)
     inventory = discover(root, settings)
     analysis = analyze_sources(inventory.sources, settings, deadline, extension_folders(_manifests(inventory)),
                                progress)
-    secrets = find_committed_secrets(inventory.text_files, settings)
+    secrets = find_committed_secrets(inventory.text_files, settings) + _minified_bundles(inventory, analysis)
     analyzed = set(analysis.analyzed)
     coverage = Coverage(
         files=len(analyzed),
@@ -61,6 +82,15 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
                   expected_uses=analysis.expected_uses, coverage=coverage,
                   seconds=time.monotonic() - started, engine_version=ENGINE_VERSION,
                   app_kind=analysis.app_kind, security_policy=_security_policy(root))
+
+
+def _minified_bundles(inventory, analysis) -> list[Finding]:
+    """Scripts skipped as minified: reported (info), since nobody can review what they do."""
+    rule = load_rules()["minified-bundle"]
+    scripts = {f.rel for f in inventory.sources if f.language in ("javascript", "typescript", "tsx", "markup")}
+    return [Finding(rule.id, rule.category, "info", skip.file, 1, 1, rule.message.format(host="", call=""),
+                    (TraceStep(skip.file, 1, rule.note),))
+            for skip in analysis.skipped if skip.file in scripts and skip.reason.startswith(MINIFIED)]
 
 
 def _manifests(inventory) -> dict[str, str]:
