@@ -47,7 +47,7 @@ class Settings:
     download_seconds: float = 300.0  # a whole archive download
     max_api_bytes: int = 10_000_000  # an API answer or an app page
     web_workers: int = 2  # scans the site runs at once; more wait in the queue
-    scans_per_hour: int = 30  # new scans one client may start per hour (reports in the store are free)
+    scans_per_hour: int = 30  # scans one client may ask for per hour (viewing a stored report is free)
     jobs_kept: int = 1000  # finished jobs remembered for their status pages
     issue_url_limit: int = 7500  # characters of a prefilled new-issue link (forges refuse ~8 KB)
     public_url: str = ""  # the site's public base URL for links in issues; empty: the request's
