@@ -73,7 +73,7 @@ def test_modules_sharing_state_without_importing_each_other_stay_together():
     assert not _together(parts, "server.ts", "popup.js")
 
 
-def test_parts_are_balanced_across_workers_by_size():
+def test_parts_are_balanced_across_workers():
     texts = {f"m{i}.py": "x = 1\n" * (i + 1) for i in range(10)}
     parts = partition(_files(texts), texts, workers=2)
     sizes = [sum(f.size for f in part) for part in parts]

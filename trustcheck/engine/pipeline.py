@@ -10,6 +10,7 @@ come back, since handing a parsed file from one process to another costs as much
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -169,7 +170,7 @@ def _analyze_in_workers(parts: list[list[SourceFile]], settings: Settings, deadl
     total = sum(len(part) for part in parts)
     analysis = Analysis()
     done = 0
-    with ProcessPoolExecutor(max_workers=len(parts)) as pool:
+    with ProcessPoolExecutor(max_workers=len(parts), mp_context=_process_context()) as pool:
         futures = {pool.submit(analyze_part, part, settings, deadline, extension_dirs, servers): len(part)
                    for part in parts}
         for future in as_completed(futures):
@@ -178,6 +179,14 @@ def _analyze_in_workers(parts: list[list[SourceFile]], settings: Settings, deadl
             if progress:
                 progress("analyzing", done, total)
     return analysis
+
+
+def _process_context():
+    """Workers start from a clean server process, not forked from this one: the site scans in
+    threads, and forking a process with threads can copy a lock another thread holds."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _peek(file: SourceFile, settings: Settings) -> str:
