@@ -142,10 +142,13 @@ class Interpreter:
         f.line = s.line
         bind = self.iteration(s.target, s.iterable, f) if s.target is not None else self.eval(s.iterable, f)
         before = dict(f.locals)
-        for _ in range(MAX_LOOP_PASSES):
+        for _ in range(MAX_LOOP_PASSES):  # again only if a pass changed what the next one reads
             if s.target is not None:
                 bind()
+            entering = _state(f.locals)
             self.run(s.body, f)
+            if _state(f.locals) == entering:
+                break
         self.run(s.orelse, f)
         f.locals = _merge(before, f.locals)
 
@@ -495,6 +498,10 @@ class Interpreter:
                 value = value.with_step(Step(f.module.path, f.line, f"yielded by {f.func.name}()"))
             f.returns = f.returns.join(value)
         return CLEAN
+
+
+def _state(names: dict[str, Value]) -> dict[str, tuple]:
+    return {name: value.fingerprint() for name, value in names.items()}
 
 
 def _merge(a: dict[str, Value], b: dict[str, Value]) -> dict[str, Value]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import providers
 from .hosts import Destination, destinations
-from .paths import path_text
+from .paths import deeper, path_text
 from .reads import CONFIG_TEXT, USER_TEXT, const_text, is_singleton
 from .values import CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Text, Value
 
@@ -79,7 +79,7 @@ class Library:
         that returns the incoming request (Next.js's `headers()`) is one."""
         if result.taint and not path[-1][:1].isupper():
             return frozenset()
-        refs = {("mod", path + ("()",))}
+        refs = {("mod", deeper(path, "()"))}
         if self.catalog.request_objects.match(path + ("()",)):
             refs.add(("req", "cookies" if path[-1] == "cookies" else "headers"))
         return frozenset(refs)

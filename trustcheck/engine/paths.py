@@ -17,6 +17,13 @@ T = TypeVar("T")
 _CACHE_LIMIT = 100_000
 _SEGMENT = re.compile(r"[^.()\[\]]+|\(\)|\[\]")
 
+MAX_PATH = 12  # a library object's path stops growing here (a recursive walk over its children)
+
+
+def deeper(path: tuple[str, ...], part: str) -> tuple[str, ...]:
+    """`path` + `part`: the API path of an attribute, item or call result of a library object."""
+    return path if len(path) >= MAX_PATH else path + (part,)
+
 
 def split_path(text: str) -> tuple[str, ...]:
     """`a.b().c[]` -> ("a", "b", "()", "c", "[]"). Braces never hold dots, so a split works."""

@@ -84,6 +84,7 @@ class Program:
         self.closures: dict[int, Frame] = {}
         self.class_info: dict[tuple, ClassInfo] = {}
         self.frames: dict[str, Frame] = {}
+        self._enclosing_writers: dict[tuple, bool] = {}
         for module in modules:
             for rule, line, end_line, host in module.markup_findings:
                 self.report_in(module.path, rule, line, end_line, {}, call="the page", host=host)
@@ -292,6 +293,28 @@ class Program:
         module = self.modules[fkey[0]]
         return module, module.functions[fkey[1]]
 
+    def _closure_key(self, fkey: tuple, closure_id: int | None):
+        """What a nested function's analysis depends on in its enclosing frames: the values of
+        their variables, so that a callback created anew by each run of its parent is analyzed
+        once per distinct state, not once per run. A function that assigns an enclosing
+        frame's variable must run in each frame it is given."""
+        frame = self.closures.get(closure_id) if closure_id else None
+        if frame is None or self._writes_enclosing(fkey):
+            return closure_id
+        parts = []
+        while frame is not None and frame.kind == "function":
+            parts.append((frame.func_key, frame.instance,
+                          frozenset((name, value.fingerprint()) for name, value in frame.locals.items())))
+            frame = frame.closure
+        return tuple(parts)
+
+    def _writes_enclosing(self, fkey: tuple) -> bool:
+        found = self._enclosing_writers.get(fkey)
+        if found is None:
+            module, func = self.function(fkey)
+            found = self._enclosing_writers[fkey] = _assigns_outside(module, func, func.locals)
+        return found
+
     def register_closure(self, frame: Frame) -> int:
         self.closures[id(frame)] = frame
         return id(frame)
@@ -308,7 +331,7 @@ class Program:
         module, func = self.function(fkey)
         tainted = any(v.taint for v in values.values())
         shape = tuple(v.fingerprint() for v in values.values())
-        running = (fkey, instance, closure_id, shape)
+        running = (fkey, instance, self._closure_key(fkey, closure_id), shape)
         key = running + ((caller.module.path, line) if tainted else None,)
         cached = self.memo.get(key)
         if cached is not None:
@@ -393,7 +416,7 @@ class Program:
 
     def tick(self) -> None:
         self._ticks += 1
-        if self.deadline is not None and self._ticks % 2000 == 0 and time.monotonic() > self.deadline:
+        if self.deadline is not None and self._ticks % 256 == 0 and time.monotonic() > self.deadline:
             raise AnalysisBudgetExceeded()
 
     # the fixpoint -----------------------------------------------------------------------
@@ -418,6 +441,31 @@ class Program:
             heap = self.heap
             self.memo = {key: value for key, value in self.memo.items() if not heap.is_stale(value[2])}
             stale = {path for path, reads in self.module_reads.items() if heap.is_stale(reads)}
+
+
+def _assigns_outside(module: ir.Module, func: ir.Function, bound: frozenset[str]) -> bool:
+    """Whether `func` (or a function nested in it) assigns a variable bound outside it."""
+    pending = list(func.body)
+    while pending:
+        stmt = pending.pop()
+        kind = type(stmt)
+        targets = stmt.targets if kind is ir.Assign else (stmt.target,) if kind is ir.AugAssign else ()
+        for target in targets:
+            names = target.items if type(target) is ir.Seq else (target,)
+            if any(type(n) is ir.Name and n.id not in bound for n in names):
+                return True
+        if kind is ir.Scope:
+            return True
+        if kind is ir.Def:
+            nested = module.functions[stmt.func]
+            pending.extend(nested.body)
+            bound = bound | nested.locals
+        for name in ("body", "orelse", "final"):
+            pending.extend(getattr(stmt, name, ()) or ())
+        if kind is ir.Try:
+            for _, handler in stmt.handlers:
+                pending.extend(handler)
+    return False
 
 
 def _is_action(program: Program, fkey: tuple) -> bool:

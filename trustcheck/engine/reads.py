@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .paths import path_text
+from .paths import deeper, path_text
 from .values import CLEAN, Text, Value, join_all
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class Reads:
         for ref in obj.refs:
             tag = ref[0]
             if tag == "mod":
-                path = (name,) if ref[1] in _GLOBAL_OBJECTS else ref[1] + (name,)
+                path = (name,) if ref[1] in _GLOBAL_OBJECTS else deeper(ref[1], name)
                 refs.add(("mod", path))
                 if is_singleton(ref[1]):
                     extra = extra.join(self.program.heap_subtree(("m", path)))
@@ -97,7 +97,7 @@ class Reads:
         for ref in obj.refs:
             tag = ref[0]
             if tag == "mod":
-                path = ref[1] + ("[]",)
+                path = deeper(ref[1], "[]")
                 refs.add(("mod", path))
                 if is_singleton(ref[1]) and name is not None:
                     extra = extra.join(self.program.heap_subtree(("m", ref[1] + (name,))))
