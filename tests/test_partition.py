@@ -120,11 +120,3 @@ def test_a_scan_out_of_time_lists_the_files_it_did_not_analyze(tmp_path):
     not_analyzed = [s.file for s in report.coverage.skipped if s.reason == OUT_OF_TIME]
     assert not report.coverage.complete and report.verdict != "low"
     assert not_analyzed and report.coverage.files == 0
-
-
-def test_a_library_path_stops_growing_in_a_recursive_walk():
-    from trustcheck.engine.paths import MAX_PATH, deeper
-    path = ("vue", "ref", "()", "value")
-    for _ in range(50):
-        path = deeper(deeper(path, "properties"), "[]")
-    assert len(path) == MAX_PATH and path[:4] == ("vue", "ref", "()", "value")
