@@ -52,3 +52,14 @@ def test_key_labels(label):
 @pytest.mark.parametrize("label", ["Keywords", "Max tokens", "Article URL", "Topic", "Monkey name"])
 def test_not_key_labels(label):
     assert not CATALOG.key_label.search(label)
+
+
+@pytest.mark.parametrize("name", ["api_key_input_field", "apiKeyInput", "openaiKeyBox", "input-api-key",
+                                  "txtApiKey", "api-key", "key_input"])
+def test_key_widgets(name):
+    assert CATALOG.is_key_widget(name)
+
+
+@pytest.mark.parametrize("name", ["model_input_field", "promptInput", "input", "searchBox", "keyboard_el"])
+def test_not_key_widgets(name):
+    assert not CATALOG.is_key_widget(name)

@@ -166,6 +166,17 @@ class LanguageCatalog:
         forms = {_snake(name), name.strip().lower().replace("-", "_")}
         return any(self.key_identifier.search(form) for form in forms)
 
+    def is_key_widget(self, name: str) -> bool:
+        """A form field's id or name that says key, widget words aside (`api_key_input_field`,
+        `apiKeyInput`, `openaiKeyBox`)."""
+        words = _snake(name).split("_")
+        while len(words) > 1 and words[-1] in _WIDGET_WORDS:
+            words.pop()
+        while len(words) > 1 and words[0] in _WIDGET_WORDS:
+            words.pop(0)
+        rest = "_".join(words)
+        return self.is_key_name(rest) or self.is_key_field(rest)
+
     def is_key_field(self, name: str) -> bool:
         """A request field carrying a key (`HTTP_` is how WSGI spells a header)."""
         forms = {_snake(name), name.strip().lower().replace("-", "_")}
@@ -176,6 +187,10 @@ class LanguageCatalog:
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+_WIDGET_WORDS = {"input", "inp", "field", "box", "el", "elem", "element", "textbox", "entry", "ctrl", "control",
+                 "txt", "text", "area", "textarea", "value", "form", "ref", "node"}
 
 
 def _snake(name: str) -> str:

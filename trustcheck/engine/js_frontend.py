@@ -98,6 +98,8 @@ class _Builder:
     def _directives(self, children: list[SgNode]) -> None:
         """`"use client"` / `"use server"`: string statements at the top of a module."""
         for child in children:
+            if child.kind() == "comment":
+                continue
             inner = child.named_children() if child.kind() == "expression_statement" else []
             if len(inner) != 1 or inner[0].kind() != "string":
                 return

@@ -113,7 +113,7 @@ def is_key_input(attributes: dict[str, str]) -> bool:
         return True
     for attribute in ("id", "name"):
         value = attributes.get(attribute, "")
-        if value and (catalog.is_key_name(value) or catalog.is_key_field(value)):
+        if value and catalog.is_key_widget(value):
             return True
     return any(catalog.key_label.search(attributes[a]) for a in ("placeholder", "aria-label", "title")
                if attributes.get(a))

@@ -72,8 +72,7 @@ class Scripts:
         """`input.value`: the key when the element is a key field."""
         out = Value(strs=USER_TEXT)
         for _, name in elements:
-            if name == KEY_MARKER or name in self.program.key_inputs or \
-                    self.calls.catalog.is_key_name(name) or self.calls.catalog.is_key_field(name):
+            if name == KEY_MARKER or name in self.program.key_inputs or self.calls.catalog.is_key_widget(name):
                 label = "a password field" if name == KEY_MARKER else f"the field #{name}"
                 out = out.join(self.program.source_value(f.module.path, f.line, f"typed into {label}", "user"))
         return out
