@@ -171,7 +171,13 @@ class _Builder:
                 if name is not None and name.kind() == "identifier":
                     self.bind(name.text())
                 continue
-            out.extend(self.bind_pattern(declarator.field("name"), self.expr(value_node), _line(declarator)))
+            name = declarator.field("name")
+            if value_node.kind() in _FUNCTIONS and value_node.field("name") is None \
+                    and name is not None and name.kind() == "identifier":
+                value = ir.Lambda(self.function(name.text(), value_node))  # `const send = () => ...`
+            else:
+                value = self.expr(value_node)
+            out.extend(self.bind_pattern(name, value, _line(declarator)))
         return out
 
     def bind_pattern(self, pattern: SgNode | None, value: ir.Expr, line: int, declare: bool = True) -> list[ir.Stmt]:
