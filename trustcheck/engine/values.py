@@ -10,6 +10,8 @@ Values are immutable; joins build new ones.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 KEY = "key"  # the secret itself, or a string or container that holds it
@@ -76,6 +78,9 @@ Ref = tuple  # ("mod", path) | ("lmod", name) | ("func", key, self_cls, closure)
 #             | ("inst", key) | ("cell", key) | ("req", channel)
 
 
+REST = "*"  # in `fields`: what every entry may also be (the keyless side of a join)
+
+
 class Value:
     """`fields` (a dict from constant keys to values) is known for mappings built in the code:
     `cfg["model"]` is then just what was stored under "model". `open` says entries with keys
@@ -121,8 +126,11 @@ class Value:
         if found is None and name.isdigit():  # a tuple's or list's item
             found = self.fields.get("#" + name)
         if found is not None:
-            return found if not self.open else found.join(self._unnamed())
-        return self._unnamed() if self.open else CLEAN
+            found = found if not self.open else found.join(self._unnamed())
+        else:
+            found = self._unnamed() if self.open else CLEAN
+        rest = self.fields.get(REST)
+        return found if rest is None else found.join(rest)
 
     def _unnamed(self) -> Value:
         """The part of an open mapping that is not under a known key."""
@@ -160,6 +168,10 @@ class Value:
                 mine = fields.get(name)
                 fields[name] = value if mine is None else mine.join(value)
             is_open = self.open or other.open
+        elif self.fields is not None and not other.taint:  # `cond ? {headers: key, label} : sdk.call()`
+            fields, is_open = _with_rest(self.fields, other), self.open
+        elif other.fields is not None and not self.taint:
+            fields, is_open = _with_rest(other.fields, self), other.open
         return Value(taint, strs, refs, fields, is_open)
 
     def is_empty(self) -> bool:
@@ -207,8 +219,21 @@ def join_all(values) -> Value:
     return out
 
 
+def _with_rest(fields: dict[str, Value], other: Value) -> dict[str, Value]:
+    """`fields`, joined with a value of no known entries and no key: any entry read may also be
+    what reading it from that value gives (its text and references), never a key."""
+    out = dict(fields)
+    part = Value(strs=other.strs, refs=other.refs)
+    out[REST] = part if REST not in out else out[REST].join(part)
+    return out
+
+
 def text_value(text: str, origin: str = "code") -> Value:
     return Value(strs=frozenset((Text(text, True, origin),)))
+
+
+_SCHEME_ONLY = re.compile(r"(?i)(https?|wss?)://")
+_SCHEMED = re.compile(r"(?i)(https?|wss?)(://|:|$)")
 
 
 def concat_texts(left: frozenset[Text], right: frozenset[Text]) -> frozenset[Text]:
@@ -223,8 +248,12 @@ def concat_texts(left: frozenset[Text], right: frozenset[Text]) -> frozenset[Tex
         if not right:
             out.add(Text(a.prefix, False, a.origin))
             continue
+        scheme_only = bool(_SCHEME_ONLY.fullmatch(a.prefix))
         for b in right:
-            out.add(Text(a.prefix + b.prefix, b.complete, a.origin if a.prefix else b.origin))
+            if scheme_only and _SCHEMED.match(b.prefix):  # `"https://" + url` where url has one:
+                out.add(b)                                # the code adds it only when missing
+            else:  # the origin of "https://" + host is the host's
+                out.add(Text(a.prefix + b.prefix, b.complete, a.origin if a.prefix and not scheme_only else b.origin))
     if len(out) > MAX_STRS:
         out = set(sorted(out, key=lambda t: -len(t.prefix))[:MAX_STRS])
     return frozenset(out)
