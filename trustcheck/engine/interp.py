@@ -9,6 +9,7 @@ Calls are handled by `calls.CallHandler`.
 from __future__ import annotations
 
 import builtins
+import re
 from typing import TYPE_CHECKING, Callable
 
 from . import ir
@@ -300,6 +301,8 @@ class Interpreter:
             self.assign(target.value, value, f)
         elif kind is ir.Attr:
             self.store(target, value, f)
+            if f.module.language == "javascript" and _EVENT_PROPERTY.match(target.attr):
+                self.calls.scripts.handler_property(target, value, f)  # `button.onclick = () => ...`
         elif kind is ir.Index:
             self.store(target, value, f)
 
@@ -498,6 +501,9 @@ class Interpreter:
                 value = value.with_step(Step(f.module.path, f.line, f"yielded by {f.func.name}()"))
             f.returns = f.returns.join(value)
         return CLEAN
+
+
+_EVENT_PROPERTY = re.compile(r"^on[a-z]{3,}$")
 
 
 def _state(names: dict[str, Value]) -> dict[str, tuple]:

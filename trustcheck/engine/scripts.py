@@ -68,6 +68,16 @@ class Scripts:
             return Value(refs=frozenset({("dom", _element_name(args.pos[0]))}))
         return None
 
+    def handler_property(self, target: ir.Attr, handler: Value, f: Frame) -> None:
+        """`el.onclick = fn`, `window.onload = fn`: the browser calls fn with an event."""
+        functions = [r for r in handler.refs if r[0] == "func"]
+        if not functions:
+            return
+        owner = self.calls.interp.eval(target.obj, f)
+        event = Value(refs=frozenset({("event", r[1]) for r in owner.refs if r[0] == "dom"}))
+        for ref in functions:
+            self.calls.call_function(ref, self._args([event], target), f)
+
     def element_value(self, elements: list[tuple], f: Frame) -> Value:
         """`input.value`: the key when the element is a key field."""
         out = Value(strs=USER_TEXT)
