@@ -111,13 +111,21 @@ def _own_context(path: str, module: ir.Module, catalog, extension_dirs: tuple[st
         return "server"
     if any(path.startswith(d + "/") or d == "" for d in extension_dirs):
         return "browser"  # an extension runs in the user's own browser
-    if _imports_any(module, catalog.server_frameworks):
+    if _imports_any(module, catalog.server_frameworks) or _edge_handler(module, catalog):
         return "server"
     if _imports_any(module, catalog.browser_frameworks):
         return "browser"
     if _imports_any(module, catalog.local_tools) or "process" in module.names_used and "argv" in module.names_used:
         return "local"
     return None
+
+
+def _edge_handler(module: ir.Module, catalog) -> bool:
+    """Deno (`Deno.serve(handler)`) or a Cloudflare-style worker (`export default { fetch(request) }`)."""
+    if "Deno" in module.names_used:
+        return True
+    return any(func.name == "fetch" and func.params and func.params[0].name in catalog.request_param_names
+               for func in module.functions)
 
 
 def _spread(reached: set[str], import_edges: dict[str, set[str]], allowed) -> None:
