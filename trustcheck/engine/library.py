@@ -60,6 +60,8 @@ class Library:
         catalog = self.catalog
         e = args.expr
         result = self.source(path, args, f)
+        if path[-1] == "setItem" and len(args.pos) >= 2:
+            self._typed_into_key_slot(args, f)
         sent = False
         for spec in catalog.sink_calls.match(path):
             sent |= self.check_sink(spec, path, args, e.line, e.end_line, f)
@@ -139,6 +141,16 @@ class Library:
             if widget_key:
                 program.heap_write(("m", ("streamlit", "session_state", widget_key)), out)
         return out
+
+    def _typed_into_key_slot(self, args: CallArgs, f: Frame) -> None:
+        """`localStorage.setItem("apikey", text the user typed)`: the slot says what the text is."""
+        value = args.pos[1]
+        if value.taint or not value.strs or any(t.origin != "user" for t in value.strs):
+            return
+        slot = const_text(args.pos[0])
+        if slot and self._names_a_key(args.pos[0]):
+            args.pos[1] = value.join(self.program.source_value(
+                f.module.path, args.expr.line, f"typed by the user and saved as {slot!r}", "user"))
 
     def _names_a_key(self, name: Value) -> bool:
         """A storage entry named like a key: "openaiKey", "app.apiKey", ["apiKey", "model"]."""
