@@ -116,6 +116,8 @@ class Scripts:
                     result = result.join(self.calls.call_function(ref, self._args([props], e), f))
                 elif ref[0] == "class":
                     result = result.join(self.calls.instantiate(ref[1], self._args([props], e), f))
+            if _component_key_field({name: const_text(value) or "" for name, value in attrs if name}):
+                self._wire_events(attrs, Value(refs=frozenset({("event", KEY_MARKER)})), e, f)
             return result
         constants = {name: const_text(value) or "" for name, value in attrs if name}
         marker = None
@@ -125,18 +127,32 @@ class Scripts:
                     constants.get("id") or constants.get("name") or KEY_MARKER)
                 if constants.get("type") != "password":
                     self.program.report("unmasked-key-input", f, e.line, e.end_line, {}, call=f"<{e.tag}>")
-        event = Value(refs=frozenset({("event", marker or e.tag)}))
+        self._wire_events(attrs, Value(refs=frozenset({("event", marker or e.tag)})), e, f)
+        return CLEAN
+
+    def _wire_events(self, attrs: list[tuple], event: Value, e: ir.Element, f: Frame) -> None:
+        """Run the element's `on...` handlers with this event."""
         for name, value in attrs:
             if name and _EVENT_ATTRS.match(name):
                 for ref in (r for r in value.refs if r[0] == "func"):
                     self.calls.call_function(ref, self._args([event], e), f)
-        return CLEAN
 
     @staticmethod
     def _args(values: list[Value], expr: ir.Expr) -> CallArgs:
         call = expr if type(expr) is ir.Call else ir.Call(ir.Opaque(()), (), (), getattr(expr, "line", 0),
                                                           getattr(expr, "end_line", 0))
         return CallArgs(values, {}, CLEAN, None, call)
+
+
+def _component_key_field(constants: dict[str, str]) -> bool:
+    """A component library's field (`<Input type="password">`, MUI's `<TextField label="API key">`,
+    geist's `htmlType="password"`) that asks for a key."""
+    attributes = dict(constants)
+    if "password" in (constants.get("htmlType"), constants.get("inputType")):
+        attributes["type"] = "password"
+    if constants.get("label"):
+        attributes.setdefault("aria-label", constants["label"])
+    return is_key_input(attributes)
 
 
 def _functions(args: CallArgs) -> list[tuple]:
