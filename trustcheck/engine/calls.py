@@ -335,7 +335,7 @@ class CallHandler:
             else:
                 for ref in value.refs:
                     if ref[0] == "func":
-                        self.program.run_entry(ref[1], f, ref[3])
+                        self.program.run_entry(ref[1], f, ref[3], registers)
                 continue
             for ref in value.refs:
                 if ref[0] == "func":

@@ -19,6 +19,8 @@ _USER = frozenset({Text("", False, "user")})
 _DEFAULT_CHANNELS = {"Header": "headers", "Cookie": "cookies", "Query": "query", "APIKeyHeader": "headers",
                      "APIKeyQuery": "query", "APIKeyCookie": "cookies"}
 _CHANNEL_WORDS = {"headers": "request header", "cookies": "cookie", "query": "query parameter"}
+_JS_HANDLER_NAMES = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "handler", "default", "middleware",
+                     "fetch", "loader", "action", "load", "main", "<lambda>"}
 _MAPPING_ANNOTATIONS = {"dict", "Dict", "dict[str, str]", "Dict[str, str]", "dict[str, Any]", "Dict[str, Any]"}
 
 
@@ -54,18 +56,26 @@ def is_route(program: Program, func: ir.Function, module: ir.Module) -> bool:
         name = target.attr if type(target) is ir.Attr else (target.id if type(target) is ir.Name else "")
         if name in catalog.route_decorators:
             return True
+    # JavaScript: a handler the framework finds by its name; `request(req, key)` is a helper
+    return _takes_request(func, module) and (module.language != "javascript" or func.name in _JS_HANDLER_NAMES)
+
+
+def _takes_request(func: ir.Function, module: ir.Module) -> bool:
     params = func.params[1:] if func.cls is not None else func.params
-    return bool(params) and params[0].name in catalog.request_param_names
+    return bool(params) and params[0].name in language_catalog(module.language).request_param_names
 
 
-def run_entry(program: Program, fkey: tuple, caller: Frame | None, closure: int | None = None) -> None:
+def run_entry(program: Program, fkey: tuple, caller: Frame | None, closure: int | None = None,
+              registered: bool = False) -> None:
+    """Run `fkey` as the outside world calls it; `registered`: handed to a server framework
+    (`app.use(fn)`), so a request handler whatever its name."""
     from .interp import Frame
 
     module, func = program.function(fkey)
     frame = program.frames.get(module.path) or Frame(program, module, "module")
     if caller is not None:
         frame = caller
-    route = is_route(program, func, module)
+    route = is_route(program, func, module) or (registered and _takes_request(func, module))
     values: dict[str, Value] = {}
     instance = None
     for i, param in enumerate(func.params):
@@ -89,6 +99,8 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
         if param.name in catalog.request_param_names or annotation in catalog.request_annotations:
             return Value(refs=frozenset({("req", "any")}))
         default = _default_name(param.default)
+        if key_named and module.language == "javascript":  # (req, res, next): no request field
+            return program.source_value(module.path, line, f"parameter {param.name}", "param")
         if key_named:
             channel = _DEFAULT_CHANNELS.get(default) or _DEFAULT_CHANNELS.get(_inner_default(param.default)) or (
                 "headers" if default in ("Depends", "Security") else "body" if default in ("Body", "Form") else "query")

@@ -368,9 +368,10 @@ class Program:
 
     # entry points -----------------------------------------------------------------------
 
-    def run_entry(self, fkey: tuple, caller: Frame | None = None, closure: int | None = None) -> None:
+    def run_entry(self, fkey: tuple, caller: Frame | None = None, closure: int | None = None,
+                  registered: bool = False) -> None:
         """Run a function the way the outside world calls it (see entries.py)."""
-        run_entry(self, fkey, caller, closure)
+        run_entry(self, fkey, caller, closure, registered)
 
     # sources, findings, expected uses -----------------------------------------------------
 
