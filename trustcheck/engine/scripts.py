@@ -55,6 +55,9 @@ class Scripts:
         paths = [r[1] for r in callee.refs if r[0] == "mod"]
         if any(p[-1] == "useState" for p in paths):
             return self._use_state(args, f)
+        persisted = next((p for p in paths if p in _PERSISTING_STORES), None)
+        if persisted is not None and _functions(args):
+            return self._persisted_store(persisted, args, f)
         elements = [r for r in (args.recv.refs if args.recv is not None else ()) if r[0] == "dom"]
         if elements and method in ("addEventListener", "on", "bind"):
             event = Value(refs=frozenset({("event", r[1]) for r in elements}))
@@ -94,6 +97,19 @@ class Scripts:
             initial = self.calls.call_function(ref, self._args([], args.expr), f)
         self.program.heap_write(("state", site), initial)
         return Value(refs=frozenset({("state", site)}))
+
+    def _persisted_store(self, path: tuple, args: CallArgs, f: Frame) -> Value:
+        """zustand's `persist((set, get) => ({apiKey, setApiKey: (k) => set({apiKey: k})}))`: the
+        store's state is written to localStorage by its `set`. The creator runs with that `set`,
+        and each action it returns runs as the app would call it."""
+        store_set = Value(refs=frozenset({("mod", path + ("()", "set"))}))
+        store_get = Value(refs=frozenset({("mod", path + ("()", "get"))}))
+        state = join_all(self.calls.call_function(ref, self._args([store_set, store_get], args.expr), f)
+                         for ref in _functions(args))
+        for action in (state.fields or {}).values():
+            for ref in (r for r in action.refs if r[0] == "func"):
+                self.program.run_entry(ref[1], f, ref[3])
+        return state
 
     def _state(self, site: tuple) -> Value:
         return self.program.heap.get(("state", site), CLEAN)
@@ -142,6 +158,9 @@ class Scripts:
         call = expr if type(expr) is ir.Call else ir.Call(ir.Opaque(()), (), (), getattr(expr, "line", 0),
                                                           getattr(expr, "end_line", 0))
         return CallArgs(values, {}, CLEAN, None, call)
+
+
+_PERSISTING_STORES = {("zustand/middleware", "persist"), ("zustand", "middleware", "persist")}
 
 
 def _component_key_field(constants: dict[str, str]) -> bool:
