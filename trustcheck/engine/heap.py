@@ -89,8 +89,9 @@ class Heap:
         `st.session_state["key"]`)."""
         self._read(("below", cell[1]))
         value = self.cells.get(cell, CLEAN)
-        for below in self._below.get(cell[1], ()):
-            value = value.join(self.cells[below])
+        for below in self._below.get(cell[1], ()):  # what entries hold, not what they are:
+            held = self.cells[below]                  # `os.environ.get` is no method of a value in it
+            value = value.join(Value(held.taint, held.strs))
         return value
 
     def fields(self, ckey: tuple, site: object) -> Value:
