@@ -137,9 +137,12 @@ class Value:
         return Value(self.taint, self.strs, self.refs) if self.open else CLEAN
 
     def with_field(self, name: str, value: Value) -> Value:
+        whole = Value(self.taint, self.strs, self.refs).join(value.taint_only())
+        if self.fields is None and not self.is_empty():  # `config = yaml.safe_load(f)`, then
+            fields = {REST: Value(self.taint, self.strs, self.refs), name: value}  # `config["k"] = key`:
+            return Value(whole.taint, whole.strs, whole.refs, fields, False)  # other entries are as before
         fields = dict(self.fields or {})
         fields[name] = value
-        whole = Value(self.taint, self.strs, self.refs).join(value.taint_only())
         return Value(whole.taint, whole.strs, whole.refs, fields, self.open)
 
     def join(self, other: Value) -> Value:
