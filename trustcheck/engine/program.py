@@ -341,8 +341,9 @@ class Program:
         if running in self.active:
             return CLEAN
         seen = self.summaries.get((fkey, instance))
-        if not tainted and seen is not None and seen[0] >= MAX_CONTEXTS:
-            return seen[1]  # called with many kinds of clean arguments: what they returned
+        if not tainted and seen is not None and seen[0] >= (MAX_CONTEXTS if not seen[1].taint else 4 * MAX_CONTEXTS):
+            return seen[1]  # called with many kinds of clean arguments: what they returned (a getter
+            # whose summary holds the key, `setting("OPENAI_API_KEY")`, runs longer per name first)
         if caller.depth >= MAX_DEPTH:
             return join_all(v.taint_only((KEY,)) for v in values.values())
         self.called.add(fkey)
