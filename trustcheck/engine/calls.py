@@ -120,7 +120,12 @@ class CallHandler:
         star = CLEAN
         for arg in e.args:
             if type(arg) is ir.Starred:
-                star = star.join(evaluate(arg.value, f))
+                spread = evaluate(arg.value, f)
+                items = _tuple_items(spread, len(spread.fields or ())) if star.is_empty() else None
+                if items is not None:  # `f(*(user, key))`: each in its place
+                    pos.extend(items)
+                else:
+                    star = star.join(spread)
             else:
                 pos.append(evaluate(arg, f))
         kw: dict[str, Value] = {}
