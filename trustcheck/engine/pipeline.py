@@ -30,7 +30,7 @@ from .program import AnalysisBudgetExceeded, Program
 from .python_frontend import parse_python
 from .results import collect
 
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"  # part of a stored report's key: a new engine scans a commit again
 OUT_OF_TIME = "not analyzed: the scan ran out of time"
 
 Progress = Callable[[str, int, int], None]  # (stage, files done, files in all)
