@@ -196,12 +196,18 @@ class CallHandler:
         if init is not None:
             self.call_function(("func", init, instance, None), args, f)
             return Value(refs=frozenset(refs))
-        # a data class: its fields are its arguments, and printing it shows them
-        for name, value in args.kw.items():
+        # a data class: its fields are its arguments, and printing it shows them (masked ones as ****)
+        masked = set(program.modules[ckey[0]].classes[ckey[1]].masked)
+        declared = program.declared_fields(ckey)
+        shown: list[Value] = [args.star, *args.pos[len(declared):]]
+        for name, value in [*args.kw.items(), *zip(declared, args.pos)]:
             program.heap_write(("f", ckey, site, name), value)
-        for name, value in zip(program.declared_fields(ckey), args.pos):
-            program.heap_write(("f", ckey, site, name), value)
-        result = Value(args.everything().as_kind(KEY).taint, frozenset(), frozenset(refs))
+            if name not in masked:
+                shown.append(value)
+        result = Value(join_all(shown).as_kind(KEY).taint, frozenset(), frozenset(refs))
+        if masked:
+            args = CallArgs(args.pos, {k: v for k, v in args.kw.items() if k not in masked}, args.star, args.recv,
+                            args.expr)
         for base in bases:
             result = result.join(self.library.call(base, args, f).taint_only())
         return result

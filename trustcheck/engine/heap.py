@@ -94,12 +94,13 @@ class Heap:
             value = value.join(Value(held.taint, held.strs))
         return value
 
-    def fields(self, ckey: tuple, site: object) -> Value:
-        """Everything an object holds (its own fields and its class's), as `vars(obj)` shows."""
+    def fields(self, ckey: tuple, site: object, masked: frozenset[str] = frozenset()) -> Value:
+        """Everything an object holds (its own fields and its class's), as `vars(obj)` shows;
+        `masked` fields print as '****'."""
         self._read(("fields", ckey, site))
         self._read(("fields", ckey, None))
         cells = self._fields.get((ckey, site), set()) | self._fields.get((ckey, None), set())
-        return join_all(self.cells[cell] for cell in cells)
+        return join_all(self.cells[cell] for cell in cells if cell[-1] not in masked)
 
     def globals_of(self, module: str) -> list[tuple[str, Value]]:
         self._read(("globals", module))

@@ -284,6 +284,7 @@ class Class:
     methods: dict[str, int]
     line: int
     parent: int | None = None
+    masked: tuple[str, ...] = ()  # fields that print masked (pydantic's SecretStr)
 
 
 @dataclass(slots=True)

@@ -200,7 +200,8 @@ class Program:
 
     def instance_fields(self, ref: tuple) -> Value:
         """Everything an instance ("inst", class, site) holds, as `vars(obj)` shows it."""
-        return self.heap.fields(ref[1], ref[2])
+        ckey = ref[1]
+        return self.heap.fields(ckey, ref[2], frozenset(self.modules[ckey[0]].classes[ckey[1]].masked))
 
     def objects_fields(self, value: Value) -> Value:
         """The fields of the app's objects a value refers to (what `obj.save()` writes)."""

@@ -5,6 +5,8 @@ inside it are still seen. `range()` is called only on calls and statements (it c
 """
 from __future__ import annotations
 
+import re
+
 from ast_grep_py import SgNode, SgRoot
 
 from . import ir
@@ -27,6 +29,22 @@ def parse_python(text: str, path: str) -> ir.Module:
 
 def _line(node: SgNode) -> int:
     return node.range().start.line + 1
+
+
+_SECRET_TYPES = re.compile(r"\b(SecretStr|SecretBytes|Secret)\b")
+
+
+def _masked_field(statement: SgNode) -> str | None:
+    """`api_key: SecretStr` in a class body: a field that prints as '**********' (pydantic)."""
+    if statement.kind() != "expression_statement":
+        return None
+    inner = statement.named_children()
+    if len(inner) != 1 or inner[0].kind() != "assignment":
+        return None
+    left, annotation = inner[0].field("left"), inner[0].field("type")
+    if left is None or left.kind() != "identifier" or annotation is None:
+        return None
+    return left.text() if _SECRET_TYPES.search(annotation.text()) else None
 
 
 def _span(node: SgNode) -> tuple[int, int]:
@@ -291,6 +309,9 @@ class _Builder:
         self.class_stack.append(index)
         body: list[ir.Stmt] = []
         for child in (node.field("body").named_children() if node.field("body") else []):
+            masked = _masked_field(child)
+            if masked:
+                cls.masked += (masked,)
             for stmt in self.stmt(child):
                 if isinstance(stmt, ir.Def) and self.functions[stmt.func].cls == index:
                     cls.methods[self.functions[stmt.func].name] = stmt.func
