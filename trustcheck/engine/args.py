@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import ir
-from .values import CLEAN, Value, join_all
+from .values import Value, join_all
 
 
 class CallArgs:
