@@ -7,12 +7,11 @@ JSX elements become `ir.Element`s. `range()` is called only on calls and stateme
 """
 from __future__ import annotations
 
-from ast_grep_py import SgNode, SgRoot
+from ast_grep_py import SgNode
 
 from . import ir
+from .syntax import line_of, parse, span_of
 
-LANGUAGES = {".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
-             ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx"}
 _TRANSPARENT = {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression",
                 "type_assertion", "await_expression", "spread_element"}
 _FUNCTIONS = {"function_declaration", "generator_function_declaration", "function_expression",
@@ -26,21 +25,11 @@ SMALL = {str(n) for n in range(0, 13)}
 
 
 def parse_javascript(text: str, path: str, language: str) -> ir.Module:
-    root = SgRoot(text, language).root()
-    builder = _Builder(path)
-    module = builder.module(root, language)
-    if not module.error_count and root.find(kind="ERROR") is not None:
-        module.error_count = 1
+    root, has_error = parse(text, language)
+    module = _Builder(path).module(root)
+    if not module.error_count and has_error:
+        module.error_count = 1  # an error inside a part of the tree the builder does not walk
     return module
-
-
-def _line(node: SgNode) -> int:
-    return node.range().start.line + 1
-
-
-def _span(node: SgNode) -> tuple[int, int]:
-    r = node.range()
-    return r.start.line + 1, r.end.line + 1
 
 
 def _string_value(node: SgNode) -> str:
@@ -62,7 +51,7 @@ class _Builder:
         self.class_stack: list[int | None] = [None]
         self.temps = 0
 
-    def module(self, root: SgNode, language: str) -> ir.Module:
+    def module(self, root: SgNode) -> ir.Module:
         body = self.block(root, top=True)
         return ir.Module(path=self.path, language="javascript", body=body, functions=self.functions,
                          classes=self.classes, imports=tuple(sorted(self.imports)),
@@ -122,7 +111,7 @@ class _Builder:
             return out
         if kind == "statement_block":
             return list(self.block(node))
-        return [ir.ExprStmt(self.expr(node), _line(node))]
+        return [ir.ExprStmt(self.expr(node), line_of(node))]
 
     def expression_statement(self, node: SgNode) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -133,16 +122,16 @@ class _Builder:
             elif kind == "augmented_assignment_expression":
                 op = child.field("operator")
                 out.append(ir.AugAssign(self.target(child.field("left")), op.text() if op else "+=",
-                                        self.expr(child.field("right")), _line(child)))
+                                        self.expr(child.field("right")), line_of(child)))
             elif kind == "sequence_expression":
-                out.extend(ir.ExprStmt(self.expr(c), _line(c)) for c in child.named_children())
+                out.extend(ir.ExprStmt(self.expr(c), line_of(c)) for c in child.named_children())
             else:
-                out.append(ir.ExprStmt(self.expr(child), _line(child)))
+                out.append(ir.ExprStmt(self.expr(child), line_of(child)))
         return out
 
     def assignment(self, node: SgNode) -> list[ir.Stmt]:
         left, right = node.field("left"), node.field("right")
-        line = _line(node)
+        line = line_of(node)
         value = self.expr(right)
         exported = self._export_target(left)
         if exported is not None:  # module.exports = x, exports.name = x
@@ -177,7 +166,7 @@ class _Builder:
                 value = ir.Lambda(self.function(name.text(), value_node))  # `const send = () => ...`
             else:
                 value = self.expr(value_node)
-            out.extend(self.bind_pattern(name, value, _line(declarator)))
+            out.extend(self.bind_pattern(name, value, line_of(declarator)))
         return out
 
     def bind_pattern(self, pattern: SgNode | None, value: ir.Expr, line: int, declare: bool = True) -> list[ir.Stmt]:
@@ -234,11 +223,11 @@ class _Builder:
 
     def return_statement(self, node: SgNode) -> list[ir.Stmt]:
         children = node.named_children()
-        return [ir.Return(self.expr(children[0]) if children else None, _line(node))]
+        return [ir.Return(self.expr(children[0]) if children else None, line_of(node))]
 
     def throw_statement(self, node: SgNode) -> list[ir.Stmt]:
         children = node.named_children()
-        line, end = _span(node)
+        line, end = span_of(node)
         return [ir.Raise(self.expr(children[0]) if children else None, line, end)]
 
     def if_statement(self, node: SgNode) -> list[ir.Stmt]:
@@ -257,26 +246,26 @@ class _Builder:
         body = self.block(node.field("body"))
         increment = node.field("increment")
         if increment is not None:
-            body = body + (ir.ExprStmt(self.expr(increment), _line(increment)),)
-        return setup + [ir.Loop(None, test, body, (), _line(node))]
+            body = body + (ir.ExprStmt(self.expr(increment), line_of(increment)),)
+        return setup + [ir.Loop(None, test, body, (), line_of(node))]
 
     def for_in_statement(self, node: SgNode) -> list[ir.Stmt]:
         left = node.field("left")
         right = self.expr(node.field("right"))
         temp = self.temp()
-        body = tuple(self.bind_pattern(left, ir.Name(temp), _line(node))) + self.block(node.field("body"))
+        body = tuple(self.bind_pattern(left, ir.Name(temp), line_of(node))) + self.block(node.field("body"))
         of = any(c.kind() == "of" for c in node.children())
-        iterable = right if of else ir.Call(ir.Attr(ir.Name("Object"), "keys"), (right,), (), _line(node), _line(node))
-        return [ir.Loop(ir.Name(temp), iterable, body, (), _line(node))]
+        iterable = right if of else ir.Call(ir.Attr(ir.Name("Object"), "keys"), (right,), (), line_of(node), line_of(node))
+        return [ir.Loop(ir.Name(temp), iterable, body, (), line_of(node))]
 
     def while_statement(self, node: SgNode) -> list[ir.Stmt]:
-        return [ir.Loop(None, self.expr(node.field("condition")), self.block(node.field("body")), (), _line(node))]
+        return [ir.Loop(None, self.expr(node.field("condition")), self.block(node.field("body")), (), line_of(node))]
 
     def do_statement(self, node: SgNode) -> list[ir.Stmt]:
-        return [ir.Loop(None, self.expr(node.field("condition")), self.block(node.field("body")), (), _line(node))]
+        return [ir.Loop(None, self.expr(node.field("condition")), self.block(node.field("body")), (), line_of(node))]
 
     def switch_statement(self, node: SgNode) -> list[ir.Stmt]:
-        out: list[ir.Stmt] = [ir.ExprStmt(self.expr(node.field("value")), _line(node))]
+        out: list[ir.Stmt] = [ir.ExprStmt(self.expr(node.field("value")), line_of(node))]
         body = node.field("body")
         branches = []
         for case in (body.named_children() if body is not None else []):
@@ -332,7 +321,7 @@ class _Builder:
             elif part.kind() == "namespace_import":
                 alias = part.named_children()[-1].text()
                 self.bind(alias)
-                out.append(ir.Import(module, alias, _line(node)))
+                out.append(ir.Import(module, alias, line_of(node)))
             elif part.kind() == "named_imports":
                 for spec in part.named_children():
                     if spec.kind() != "import_specifier":
@@ -343,11 +332,11 @@ class _Builder:
                         names.append((_key_name(original) or original.text(), alias.text()))
                         self.bind(alias.text())
         if names:
-            out.append(ir.ImportFrom(module, 0, tuple(names), _line(node)))
+            out.append(ir.ImportFrom(module, 0, tuple(names), line_of(node)))
         return out
 
     def export_statement(self, node: SgNode) -> list[ir.Stmt]:
-        line = _line(node)
+        line = line_of(node)
         declaration = node.field("declaration")
         source = node.field("source")
         is_default = any(c.kind() == "default" for c in node.children())
@@ -386,7 +375,7 @@ class _Builder:
     def function(self, name: str, node: SgNode, method_of: int | None = None,
                  decorators: tuple[ir.Expr, ...] = ()) -> int:
         index = len(self.functions)
-        line, end = _span(node)
+        line, end = span_of(node)
         func = ir.Function(name, (), (), decorators, line, end, node.child(0) is not None and
                            node.child(0).kind() == "async", cls=method_of, parent=self.func_stack[-1])
         self.functions.append(func)
@@ -457,7 +446,7 @@ class _Builder:
                         bases.append(self.expr(values[0]))
                 elif clause.kind() != "implements_clause":
                     bases.append(self.expr(clause))
-        cls = ir.Class(name, tuple(bases), (), (), {}, _line(node), self.func_stack[-1])
+        cls = ir.Class(name, tuple(bases), (), (), {}, line_of(node), self.func_stack[-1])
         self.classes.append(cls)
         body: list[ir.Stmt] = []
         fields: list[ir.Stmt] = []
@@ -481,9 +470,9 @@ class _Builder:
                     continue
                 expr = self.expr(value) if value is not None else ir.Const(None)
                 if any(c.kind() == "static" for c in member.children()):
-                    body.append(ir.Assign((ir.Name(field_name),), expr, _line(member)))
+                    body.append(ir.Assign((ir.Name(field_name),), expr, line_of(member)))
                 else:
-                    fields.append(ir.Assign((ir.Attr(ir.Name("this"), field_name),), expr, _line(member)))
+                    fields.append(ir.Assign((ir.Attr(ir.Name("this"), field_name),), expr, line_of(member)))
         if constructor is not None or fields:
             init = self.function("constructor", constructor or node, method_of=index) if constructor is not None \
                 else self._synthetic_constructor(index, node)
@@ -494,7 +483,7 @@ class _Builder:
         return index
 
     def _synthetic_constructor(self, index: int, node: SgNode) -> int:
-        line, end = _span(node)
+        line, end = span_of(node)
         function = ir.Function("constructor", (ir.Param("this"),), (), (), line, end, cls=index,
                                parent=self.func_stack[-1], locals=frozenset({"this"}))
         self.functions.append(function)
@@ -585,7 +574,7 @@ class _Builder:
     def call_expression(self, node: SgNode) -> ir.Expr:
         func_node = node.field("function")
         args_node = node.field("arguments")
-        line, end = _span(node)
+        line, end = span_of(node)
         if args_node is not None and args_node.kind() == "template_string":  # a tagged template
             return ir.Call(self.expr(func_node), (self.template_string(args_node),), (), line, end)
         args = self.arguments(args_node)
@@ -603,7 +592,7 @@ class _Builder:
         return ir.Call(self.expr(func_node), args, (), line, end)
 
     def new_expression(self, node: SgNode) -> ir.Expr:
-        line, end = _span(node)
+        line, end = span_of(node)
         return ir.Call(self.expr(node.field("constructor")), self.arguments(node.field("arguments")), (), line, end,
                        constructs=True)
 
@@ -709,7 +698,7 @@ class _Builder:
                 inner = attr.named_children()
                 if inner and inner[0].kind() == "spread_element":
                     attrs.append((None, self.expr(inner[0].named_children()[0])))
-        line, end = _span(node)
+        line, end = span_of(node)
         if tag in ("input", "textarea"):
             constants = {k: v.value for k, v in attrs if k and type(v) is ir.Const and isinstance(v.value, str)}
             if constants.get("type") == "password":

@@ -17,6 +17,7 @@ from . import ir
 from .catalog import python_catalog
 from .hosts import destination
 from .js_frontend import parse_javascript
+from .syntax import line_of
 from .values import Text
 
 _BINDING = re.compile(r"^(?:v-model(?::value)?|bind:value|:value|\[\(ngModel\)\])$")
@@ -127,13 +128,13 @@ def _record_input(tag: SgNode, attributes: dict[str, str], markup: _Markup) -> N
         if _BINDING.match(attribute) and value.replace(".", "").replace("_", "").isalnum():
             markup.key_bindings.append(value.split(".")[0])
     if attributes.get("type", "").lower() != "password":
-        line = tag.range().start.line + 1
+        line = line_of(tag)
         markup.findings.append(("unmasked-key-input", line, line, "input"))
 
 
 def _form(tag: SgNode, action: str, markup: _Markup) -> None:
     place = destination(Text(action, True))
-    line = tag.range().start.line + 1
+    line = line_of(tag)
     if place.kind == "third-party":
         markup.findings.append(("key-sent-to-third-party", line, line, place.host))
     elif place.kind == "relative":
@@ -151,7 +152,7 @@ def _script(element: SgNode, markup: _Markup) -> None:
     if source:
         place = destination(Text(source, True))
         if source.startswith(("http:", "https:", "//")) and place.kind == "third-party":
-            markup.remote_scripts.append((element.range().start.line + 1, place.host))
+            markup.remote_scripts.append((line_of(element), place.host))
         return
     kind = attributes.get("type", "").lower()
     if kind not in _SCRIPT_TYPES:

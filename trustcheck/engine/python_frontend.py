@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-from ast_grep_py import SgNode, SgRoot
+from ast_grep_py import SgNode
 
 from . import ir
+from .syntax import line_of, parse, span_of
 
 _SEQUENCES = {"tuple", "list", "set", "expression_list", "pattern_list", "tuple_pattern",
               "list_pattern"}
@@ -20,15 +21,11 @@ _SIMPLE_ESCAPES = {"\\n": "\n", "\\t": "\t", "\\\\": "\\", "\\'": "'", '\\"': '"
 
 def parse_python(text: str, path: str) -> ir.Module:
     """Parse Python source text into an `ir.Module`."""
-    root = SgRoot(text, "python").root()
+    root, has_error = parse(text, "python")
     module = _Builder(path).module(root)
-    if not module.error_count and root.find(kind="ERROR") is not None:
+    if not module.error_count and has_error:
         module.error_count = 1  # an error inside a part of the tree the builder does not walk
     return module
-
-
-def _line(node: SgNode) -> int:
-    return node.range().start.line + 1
 
 
 _SECRET_TYPES = re.compile(r"\b(SecretStr|SecretBytes|Secret)\b")
@@ -45,11 +42,6 @@ def _masked_field(statement: SgNode) -> str | None:
     if left is None or left.kind() != "identifier" or annotation is None:
         return None
     return left.text() if _SECRET_TYPES.search(annotation.text()) else None
-
-
-def _span(node: SgNode) -> tuple[int, int]:
-    r = node.range()
-    return r.start.line + 1, r.end.line + 1
 
 
 class _Builder:
@@ -95,7 +87,7 @@ class _Builder:
             for child in node.named_children():
                 out.extend(self.stmt(child))
             return out
-        return [ir.ExprStmt(self.expr(node), _line(node))]
+        return [ir.ExprStmt(self.expr(node), line_of(node))]
 
     def expression_statement(self, node: SgNode) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
@@ -107,11 +99,11 @@ class _Builder:
                 target = self.target(child.field("left"))
                 op = child.field("operator")
                 out.append(ir.AugAssign(target, op.text() if op else "+=",
-                                        self.expr(child.field("right")), _line(child)))
+                                        self.expr(child.field("right")), line_of(child)))
             elif kind == "string":
                 continue  # a docstring
             else:
-                out.append(ir.ExprStmt(self.expr(child), _line(child)))
+                out.append(ir.ExprStmt(self.expr(child), line_of(child)))
         return out
 
     def assignment(self, node: SgNode) -> ir.Stmt:
@@ -121,16 +113,16 @@ class _Builder:
             targets.append(self.target(right.field("left")))
             right = right.field("right")
         value = self.expr(right) if right is not None else ir.Const(None)
-        return ir.Assign(tuple(targets), value, _line(node))
+        return ir.Assign(tuple(targets), value, line_of(node))
 
     def return_statement(self, node: SgNode) -> list[ir.Stmt]:
         children = node.named_children()
         value = self.expr(children[0]) if children else None
-        return [ir.Return(value, _line(node))]
+        return [ir.Return(value, line_of(node))]
 
     def raise_statement(self, node: SgNode) -> list[ir.Stmt]:
         children = node.named_children()
-        line, end = _span(node)
+        line, end = span_of(node)
         return [ir.Raise(self.expr(children[0]) if children else None, line, end)]
 
     def if_statement(self, node: SgNode) -> list[ir.Stmt]:
@@ -149,12 +141,12 @@ class _Builder:
         target = self.target(node.field("left"))
         alt = node.field("alternative")
         return [ir.Loop(target, self.expr(node.field("right")), self.block(node.field("body")),
-                        self.block(alt.field("body")) if alt else (), _line(node))]
+                        self.block(alt.field("body")) if alt else (), line_of(node))]
 
     def while_statement(self, node: SgNode) -> list[ir.Stmt]:
         alt = node.field("alternative")
         return [ir.Loop(None, self.expr(node.field("condition")), self.block(node.field("body")),
-                        self.block(alt.field("body")) if alt else (), _line(node))]
+                        self.block(alt.field("body")) if alt else (), line_of(node))]
 
     def with_statement(self, node: SgNode) -> list[ir.Stmt]:
         items: list[tuple[ir.Expr, ir.Expr | None]] = []
@@ -170,7 +162,7 @@ class _Builder:
                     items.append((self.expr(parts[0]), self.target(target_node) if target_node else None))
                 else:
                     items.append((self.expr(value), None))
-        return [ir.With(tuple(items), self.block(node.field("body")), _line(node))]
+        return [ir.With(tuple(items), self.block(node.field("body")), line_of(node))]
 
     def try_statement(self, node: SgNode) -> list[ir.Stmt]:
         body = self.block(node.field("body"))
@@ -199,7 +191,7 @@ class _Builder:
 
     def match_statement(self, node: SgNode) -> list[ir.Stmt]:
         subject = node.field("subject")
-        out: list[ir.Stmt] = [ir.ExprStmt(self.expr(subject), _line(node))] if subject else []
+        out: list[ir.Stmt] = [ir.ExprStmt(self.expr(subject), line_of(node))] if subject else []
         cases = node.field("body")
         branches = [self.block(case.field("consequence")) for case in
                     (cases.named_children() if cases else []) if case.kind() == "case_clause"]
@@ -219,7 +211,7 @@ class _Builder:
                 module, alias = child.text(), None
                 self.bind(module.split(".")[0])
             self.imports.add(module)
-            out.append(ir.Import(module, alias, _line(node)))
+            out.append(ir.Import(module, alias, line_of(node)))
         return out
 
     def import_from_statement(self, node: SgNode) -> list[ir.Stmt]:
@@ -247,7 +239,7 @@ class _Builder:
             names.append((name, alias))
         if level == 0 and module:
             self.imports.add(module)
-        return [ir.ImportFrom(module, level, tuple(names), _line(node))]
+        return [ir.ImportFrom(module, level, tuple(names), line_of(node))]
 
     def scope_statement(self, node: SgNode) -> list[ir.Stmt]:
         names = tuple(child.text() for child in node.named_children() if child.kind() == "identifier")
@@ -257,26 +249,26 @@ class _Builder:
 
     def print_statement(self, node: SgNode) -> list[ir.Stmt]:
         args = tuple(self.expr(c) for c in node.named_children() if c.kind() != "chevron")
-        line, end = _span(node)
+        line, end = span_of(node)
         return [ir.ExprStmt(ir.Call(ir.Name("print"), args, (), line, end), line)]
 
     def exec_statement(self, node: SgNode) -> list[ir.Stmt]:
         args = tuple(self.expr(c) for c in node.named_children())
-        line, end = _span(node)
+        line, end = span_of(node)
         return [ir.ExprStmt(ir.Call(ir.Name("exec"), args, (), line, end), line)]
 
     def assert_statement(self, node: SgNode) -> list[ir.Stmt]:
         """`assert test, message`: the message is an exception's message when it fails."""
         parts = node.named_children()
-        out: list[ir.Stmt] = [ir.ExprStmt(ir.Opaque((self.expr(parts[0]),)), _line(node))] if parts else []
+        out: list[ir.Stmt] = [ir.ExprStmt(ir.Opaque((self.expr(parts[0]),)), line_of(node))] if parts else []
         if len(parts) > 1:
-            line, end = _span(node)
+            line, end = span_of(node)
             out.append(ir.Raise(self.expr(parts[1]), line, end))
         return out
 
     def opaque_statement(self, node: SgNode) -> list[ir.Stmt]:
         return [ir.ExprStmt(ir.Opaque(tuple(self.expr(c) for c in node.named_children())),
-                            _line(node))]
+                            line_of(node))]
 
     def decorated_definition(self, node: SgNode) -> list[ir.Stmt]:
         decorators = tuple(self.expr(d.named_children()[0]) for d in node.named_children()
@@ -304,7 +296,7 @@ class _Builder:
         if superclasses is not None:
             bases = [self.expr(c) for c in superclasses.named_children() if c.kind() != "keyword_argument"]
         index = len(self.classes)
-        cls = ir.Class(name, tuple(bases), (), decorators, {}, _line(node), self.func_stack[-1])
+        cls = ir.Class(name, tuple(bases), (), decorators, {}, line_of(node), self.func_stack[-1])
         self.classes.append(cls)
         self.class_stack.append(index)
         body: list[ir.Stmt] = []
@@ -325,7 +317,7 @@ class _Builder:
                  node: SgNode, decorators: tuple[ir.Expr, ...], is_async: bool,
                  is_lambda: bool = False) -> int:
         index = len(self.functions)
-        line, end = _span(node)
+        line, end = span_of(node)
         owner = self.class_stack[-1]
         func = ir.Function(name, (), (), decorators, line, end, is_async,
                            cls=owner if not is_lambda else None, parent=self.func_stack[-1])
@@ -506,7 +498,7 @@ class _Builder:
                         args.append(ir.Starred(self.expr(arg.named_children()[0])))
                     elif kind != "comment":
                         args.append(self.expr(arg))
-        line, end = _span(node)
+        line, end = span_of(node)
         return ir.Call(func, tuple(args), tuple(kwargs), line, end)
 
     def binary_operator(self, node: SgNode) -> ir.Expr:
