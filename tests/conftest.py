@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fake_forge import FakeForge
 from trustcheck.config import load_settings
 from trustcheck.scan import scan_path
 
@@ -21,6 +22,22 @@ FAKE_KEYS = {
     "groq": "gsk_FAKE0trustcheck0test0key0000FAKE0trustcheck0test0key0000",
     "huggingface": "hf_FAKE0trustcheck0test0key0000FAKE0trustck",
 }
+
+
+@pytest.fixture
+def forge():
+    """A fake forge's API and web host (tests/fake_forge.py)."""
+    server = FakeForge()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def codeload():
+    """A second fake host, for archives: GitHub serves them from another host than its API."""
+    server = FakeForge()
+    yield server
+    server.close()
 
 
 @pytest.fixture

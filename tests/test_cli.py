@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from conftest import FIXTURES, run_cli
-from fake_forge import FakeForge, serve_github, settings_for
+from fake_forge import serve_github, settings_for
 from trustcheck.cli import main
 
 APP = FIXTURES / "python" / "streamlit_basic"
@@ -92,22 +92,17 @@ def _forge_environment(forge, archive_host, monkeypatch):
     monkeypatch.delenv("TRUSTCHECK_GITHUB_TOKEN", raising=False)
 
 
-def test_scan_fetches_a_public_repository_by_its_url(monkeypatch, capsys):
-    forge, codeload = FakeForge(), FakeForge()
-    try:
-        _forge_environment(forge, codeload, monkeypatch)
-        sha = "89abcdef0123456789abcdef0123456789abcdef"
-        serve_github(forge, codeload, "alice", "chat", sha, {"app.py": (APP / "app.py").read_text()})
-        assert main(["scan", f"{forge.url}/gh/alice/chat", "--format", "json"]) == 0
-        report = json.loads(capsys.readouterr().out)
-        assert report["target"]["repo"] == "alice/chat" and report["target"]["commit"] == sha
-        assert report["verdict"] == "high" and report["findings"][0]["file"] == "app.py"
+def test_scan_fetches_a_public_repository_by_its_url(forge, codeload, monkeypatch, capsys):
+    _forge_environment(forge, codeload, monkeypatch)
+    sha = "89abcdef0123456789abcdef0123456789abcdef"
+    serve_github(forge, codeload, "alice", "chat", sha, {"app.py": (APP / "app.py").read_text()})
+    assert main(["scan", f"{forge.url}/gh/alice/chat", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["target"]["repo"] == "alice/chat" and report["target"]["commit"] == sha
+    assert report["verdict"] == "high" and report["findings"][0]["file"] == "app.py"
 
-        assert main(["scan", f"{forge.url}/gh/alice/missing"]) == 2
-        assert "alice/missing" in capsys.readouterr().err
-    finally:
-        forge.close()
-        codeload.close()
+    assert main(["scan", f"{forge.url}/gh/alice/missing"]) == 2
+    assert "alice/missing" in capsys.readouterr().err
 
 
 def test_a_url_of_no_forge_is_refused_with_what_is_accepted(capsys):

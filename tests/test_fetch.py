@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from fake_forge import FakeForge, Reply, serve_github, settings_for, tarball
+from fake_forge import Reply, serve_github, settings_for, tarball
 from trustcheck.errors import (AppSourceNotFound, ArchiveTooLarge, ForgeUnavailable, RateLimited,
                                RedirectRefused, RepositoryNotFound, TargetError, UnsupportedURL)
 from trustcheck.fetch import fetch_repository, resolve_repository
@@ -17,20 +17,6 @@ SHA = "0123456789abcdef0123456789abcdef01234567"
 SHA2 = "fedcba9876543210fedcba9876543210fedcba98"
 APP = "import streamlit as st\nkey = st.text_input('OpenAI key', type='password')\n"
 TOKEN = "forge-token-for-tests"
-
-
-@pytest.fixture
-def forge():
-    server = FakeForge()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def codeload():
-    server = FakeForge()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from fake_forge import FakeForge, serve_github, settings_for
+from fake_forge import serve_github, settings_for
 from trustcheck.app import create_app
 from trustcheck.forges import parse_target
 from trustcheck.web.jobs import JobManager
@@ -26,20 +26,6 @@ LEAKY_APP = {
 }
 CLEAN_APP = {"app.py": "import streamlit as st\nfrom openai import OpenAI\n"
                        "key = st.text_input('OpenAI API key', type='password')\nOpenAI(api_key=key)\n"}
-
-
-@pytest.fixture
-def forge():
-    server = FakeForge()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def codeload():
-    server = FakeForge()
-    yield server
-    server.close()
 
 
 @pytest.fixture
