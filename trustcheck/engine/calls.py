@@ -81,8 +81,7 @@ class CallHandler:
             if special is not None:
                 return special
         requests = [r for r in callee.refs if r[0] == "req"]
-        consumers = [r for r in callee.refs if r[0] == "mod" and self.catalog.is_consumer(r[1])] \
-            if f.module.language == "javascript" else []
+        consumers = [r for r in callee.refs if r[0] == "mod" and self.catalog.is_consumer(r[1])]
         result = CLEAN
         handled = False
         if requests:  # a request's own methods answer; its library path only for sinks (ctx.cookies.set)

@@ -15,7 +15,7 @@ USER_TEXT = frozenset({Text("", False, "user")})
 CONFIG_TEXT = frozenset({Text("", False, "config")})
 # References that give an object an identity of its own: reading a part of it reads that part,
 # not everything the object holds.
-_IDENTITIES = {"inst", "class", "lmod", "req", "state", "dom", "event", "context"}
+_IDENTITIES = {"inst", "class", "lmod", "req", "state", "dom", "event"}
 _PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "EXPO_PUBLIC_", "PUBLIC_", "NUXT_PUBLIC_", "GATSBY_")
 _GLOBAL_OBJECTS = {("window",), ("globalThis",), ("self",)}  # window.localStorage is localStorage
 _CHANNEL_WORDS = {"headers": "request header", "query": "query parameter", "cookies": "cookie",
@@ -78,8 +78,6 @@ class Reads:
                 extra = extra.join(self.request_part(ref[1], name, f))
             elif tag == "event" and name in ("target", "currentTarget", "srcElement"):
                 refs.add(("dom", ref[1]))
-            elif tag == "context" and name == "Provider":
-                refs.add(("provider", ref[1]))
             elif tag == "dom" and name == "value":
                 extra = extra.join(self.program.calls.scripts.element_value([ref], f))
         if obj.fields is not None and name in obj.fields and passes_through(obj):
