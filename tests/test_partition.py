@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from trustcheck.config import load_settings
-from trustcheck.engine.partition import partition, server_languages
+from trustcheck.engine.partition import partition
 from trustcheck.engine.pipeline import OUT_OF_TIME
 from trustcheck.files import SourceFile, discover
 from trustcheck.scan import scan_path
@@ -33,7 +33,7 @@ def test_python_imports_of_every_shape_keep_modules_together():
         "tools/alone.py": "import json\n",
         "tools/other.py": "import requests\n",
     }
-    parts = partition(_files(texts), texts, workers=8)
+    parts = partition(_files(texts), texts, workers=8).parts
     assert _together(parts, "app/main.py", "app/services/chat.py", "app/store.py", "app/codec.py", "app/util.py")
     assert not _together(parts, "tools/alone.py", "tools/other.py")
     assert not _together(parts, "app/main.py", "tools/alone.py")
@@ -49,7 +49,7 @@ def test_javascript_imports_requires_and_script_tags_keep_files_together():
         "site/js/lazy.js": "export const x = 1;\n",
         "server/routes.js": 'const express = require("express");\n',
     }
-    parts = partition(_files(texts), texts, workers=8)
+    parts = partition(_files(texts), texts, workers=8).parts
     assert _together(parts, "web/src/App.tsx", "web/src/lib/keys.ts", "web/src/lib/store.ts")
     assert _together(parts, "site/index.html", "site/js/app.js", "site/js/lazy.js")
     assert not _together(parts, "server/routes.js", "web/src/App.tsx")
@@ -66,7 +66,7 @@ def test_modules_sharing_state_without_importing_each_other_stay_together():
         "options.html": "<input type=password id=key>\n",
         "server.ts": 'import express from "express";\n',
     }
-    parts = partition(_files(texts), texts, workers=8)
+    parts = partition(_files(texts), texts, workers=8).parts
     assert _together(parts, "pages/1_key.py", "pages/2_chat.py", "setup_env.py")
     assert _together(parts, "popup.js", "background.js", "options.html")
     assert not _together(parts, "reader.py", "pages/1_key.py")
@@ -75,7 +75,7 @@ def test_modules_sharing_state_without_importing_each_other_stay_together():
 
 def test_parts_are_balanced_across_workers():
     texts = {f"m{i}.py": "x = 1\n" * (i + 1) for i in range(10)}
-    parts = partition(_files(texts), texts, workers=2)
+    parts = partition(_files(texts), texts, workers=2).parts
     sizes = [sum(f.size for f in part) for part in parts]
     assert len(parts) == 2 and sum(len(p) for p in parts) == 10
     assert max(sizes) - min(sizes) <= max(f.size for f in _files(texts))
@@ -84,9 +84,9 @@ def test_parts_are_balanced_across_workers():
 def test_server_languages_come_from_imports_outside_tests():
     texts = {"api.py": "from flask import Flask\n", "tests/test_ui.js": 'import express from "express";\n',
              "ui.js": 'import React from "react";\n'}
-    assert server_languages(_files(texts), texts) == frozenset({"python"})
+    assert partition(_files(texts), texts, workers=1).servers == frozenset({"python"})
     texts["actions.ts"] = '"use server";\nexport async function save() {}\n'
-    assert server_languages(_files(texts), texts) == frozenset({"python", "javascript"})
+    assert partition(_files(texts), texts, workers=1).servers == frozenset({"python", "javascript"})
 
 
 def _many_apps(tmp_path):
@@ -106,7 +106,7 @@ def test_the_parts_in_workers_find_what_one_program_finds(tmp_path):
     root = _many_apps(tmp_path)
     settings = load_settings({}, workers=2, parallel_threshold=1)
     sources = discover(root, settings).sources
-    assert len(partition(sources, {f.rel: open(f.path).read() for f in sources}, 2)) == 2
+    assert len(partition(sources, {f.rel: open(f.path).read() for f in sources}, 2).parts) == 2
     whole = scan_path(root, load_settings({}, workers=1))
     in_parts = scan_path(root, settings)
     assert whole.findings and _findings(in_parts) == _findings(whole)

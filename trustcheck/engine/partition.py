@@ -8,8 +8,9 @@ environment, and everything that runs in a browser page (the DOM, web storage, e
 messaging, markup). The matching is deliberately loose: joining two parts that did not need
 it only costs parallelism; splitting two that did would lose a flow.
 
-    parts = partition(files, texts, workers=2)   # -> [[SourceFile, ...], [SourceFile, ...]]
-    servers = server_languages(files, texts)     # -> frozenset({"python"})
+    plan = partition(files, texts, workers=2)
+    plan.parts     # -> [[SourceFile, ...], [SourceFile, ...]]
+    plan.servers   # -> frozenset({"python"}): the languages in which the app has a server
 
 Where a module runs depends on the whole app (a module no server imports is server code
 when the app has a server), so each part is told which languages have a server elsewhere.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 
 from ..files import SourceFile
 from .catalog import language_catalog
@@ -36,58 +38,66 @@ _JS_SHARED = ("document", "window", "localStorage", "sessionStorage", "chrome.",
 _JS_ENV_WRITE = re.compile(r"process\.env\.\w+[ \t]*=[^=]")
 
 
-def partition(files: list[SourceFile], texts: dict[str, str], workers: int) -> list[list[SourceFile]]:
-    """At most `workers` lists of files, balanced by size, each a union of whole parts."""
+@dataclass(frozen=True)
+class Plan:
+    parts: list[list[SourceFile]]
+    servers: frozenset[str]  # languages with a server module somewhere in the app
+
+
+def partition(files: list[SourceFile], texts: dict[str, str], workers: int) -> Plan:
+    """At most `workers` lists of files, balanced by weight, each a union of whole parts; and the
+    languages in which some module of the app (not a test) imports a server framework."""
     groups = _UnionFind(len(files))
     index = {f.rel: i for i, f in enumerate(files)}
     python = _PythonNames([f.rel for f in files if f.language == "python"])
     shared: dict[str, int] = {}
+    servers: set[str] = set()
     for i, file in enumerate(files):
         text = texts.get(file.rel, "")
-        for target in _imports(file, text, python, index):
+        if file.language == "python":
+            names = _python_import_names(file.rel, text)
+            targets = python.resolve(file.rel, names)
+        else:
+            names, targets = _javascript_imports(file, text, index)
+        for target in targets:
             groups.join(i, index[target])
+        if _imports_server(file, text, names):
+            servers.add("python" if file.language == "python" else "javascript")
         channel = _shared_channel(file, text)
         if channel:
             groups.join(i, shared.setdefault(channel, i))
     parts: dict[int, list[SourceFile]] = {}
     for i, file in enumerate(files):
         parts.setdefault(groups.find(i), []).append(file)
-    return _balance(list(parts.values()), workers)
+    return Plan(_balance(list(parts.values()), workers), frozenset(servers))
 
 
-def server_languages(files: list[SourceFile], texts: dict[str, str]) -> frozenset[str]:
-    """The languages in which some module of the app (not a test) imports a server framework."""
-    found = set()
-    for file in files:
-        language = "python" if file.language == "python" else "javascript"
-        if language in found or file.language in ("notebook", "markup") or is_test_path(file.rel):
-            continue
-        text = texts.get(file.rel, "")
-        frameworks = language_catalog(language).server_frameworks
-        if language == "python":
-            names = _python_import_names(file.rel, text)
-        else:
-            names = [m.group(1) for m in _JS_SPECIFIER.finditer(text) if m.group(1)]
-            names += [n.replace(".", "_") for n in names]
-            if '"use server"' in text or "'use server'" in text:
-                found.add(language)
-        if any(n == fw or n.startswith(fw + ".") or n.startswith(fw + "/") for n in names for fw in frameworks):
-            found.add(language)
-    return frozenset(found)
+def _imports_server(file: SourceFile, text: str, names: list[str]) -> bool:
+    if file.language in ("notebook", "markup") or is_test_path(file.rel):
+        return False
+    language = "python" if file.language == "python" else "javascript"
+    if language == "javascript":
+        if '"use server"' in text or "'use server'" in text:
+            return True
+        names = names + [n.replace(".", "_") for n in names]
+    frameworks = language_catalog(language).server_frameworks
+    return any(n == fw or n.startswith(fw + ".") or n.startswith(fw + "/") for n in names for fw in frameworks)
 
 
-def _imports(file: SourceFile, text: str, python: _PythonNames, index: dict[str, int]) -> set[str]:
-    if file.language == "python":
-        return python.imported_by(file.rel, text)
+def _javascript_imports(file: SourceFile, text: str, index: dict[str, int]) -> tuple[list[str], set[str]]:
+    """The module specifiers a script names, and the app's files among them."""
+    names: list[str] = []
     found = set()
     for match in _JS_SPECIFIER.finditer(text):
         specifier = match.group(1) or match.group(2)
+        if match.group(1):
+            names.append(specifier)
         target = resolve_javascript(specifier, file.rel, index)
         if target is None and match.group(2) and not specifier.startswith((".", "/")) and "//" not in specifier:
             target = resolve_javascript("./" + specifier, file.rel, index)  # <script src="js/app.js">
         if target:
             found.add(target)
-    return found
+    return names, found
 
 
 def _shared_channel(file: SourceFile, text: str) -> str | None:
@@ -112,9 +122,10 @@ class _PythonNames:
             for start in range(len(parts)):
                 self.by_name.setdefault(".".join(parts[start:]), []).append(path)
 
-    def imported_by(self, path: str, text: str) -> set[str]:
+    def resolve(self, path: str, names: list[str]) -> set[str]:
+        """The app's files that these imported names (of the file at `path`) may be."""
         found = set()
-        for name in _python_import_names(path, text):
+        for name in names:
             for part in range(1, name.count(".") + 2):  # `a.b.c` imports `a` and `a.b` too
                 found.update(self.by_name.get(".".join(name.split(".")[:part]), ()))
         found.discard(path)

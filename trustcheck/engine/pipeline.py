@@ -25,7 +25,7 @@ from ..report.model import ExpectedUse, Finding, Skip
 from . import ir
 from .js_frontend import parse_javascript
 from .markup import parse_markup
-from .partition import partition, server_languages
+from .partition import partition
 from .program import AnalysisBudgetExceeded, Program
 from .python_frontend import parse_python
 from .results import collect
@@ -94,10 +94,9 @@ def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float
     workers = settings.workers or os.cpu_count() or 1
     if workers > 1 and len(files) >= settings.parallel_threshold:
         texts = {f.rel: _peek(f, settings) for f in files}
-        parts = partition(files, texts, workers)
-        if len(parts) > 1:
-            return _analyze_in_workers(parts, settings, deadline, extension_dirs,
-                                       server_languages(files, texts), progress)
+        plan = partition(files, texts, workers)
+        if len(plan.parts) > 1:
+            return _analyze_in_workers(plan.parts, settings, deadline, extension_dirs, plan.servers, progress)
     return analyze_part(files, settings, deadline, extension_dirs, frozenset(), progress)
 
 
