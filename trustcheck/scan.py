@@ -13,7 +13,7 @@ from .config import Settings, load_settings
 from .engine.pipeline import ENGINE_VERSION, analyze_sources, deadline_after
 from .engine.context import extension_folders, is_test_path
 from .errors import TargetError
-from .fetch import fetch_repository
+from .fetch import Fetched, fetch_repository
 from .files import MINIFIED, discover
 from .report.model import Coverage, Finding, Report, Target, TraceStep
 from .rules import load_rules
@@ -48,11 +48,14 @@ def scan_repository(url: str, settings: Settings | None = None, progress: Progre
     scan it. Errors say what went wrong: not a repository URL, private or missing, too large."""
     settings = settings or load_settings()
     with tempfile.TemporaryDirectory(prefix="trustcheck-") as tmp:
-        fetched = fetch_repository(url, Path(tmp) / "repo", settings, progress)
-        report = scan_folder(fetched.root, settings, Target(url, fetched.repo, fetched.commit, fetched.forge),
-                             progress)
-        report.coverage.skipped[:0] = fetched.skipped
-        return report
+        return scan_fetched(fetch_repository(url, Path(tmp) / "repo", settings, progress), url, settings, progress)
+
+
+def scan_fetched(fetched: Fetched, text: str, settings: Settings, progress: Progress | None = None) -> Report:
+    """Scan a downloaded commit; `text` is what the user asked for (a URL)."""
+    report = scan_folder(fetched.root, settings, Target(text, fetched.repo, fetched.commit, fetched.forge), progress)
+    report.coverage.skipped[:0] = fetched.skipped  # what the download left out
+    return report
 
 
 def looks_like_url(target: str) -> bool:

@@ -21,10 +21,10 @@ from pathlib import Path
 from ..config import Settings
 from ..engine.pipeline import ENGINE_VERSION
 from ..errors import TrustcheckError
-from ..fetch import Fetched, Resolution, fetch_repository, resolve_repository
+from ..fetch import Resolution, fetch_repository, resolve_repository
 from ..forges import AppRef, RepoRef
-from ..report.model import Report, Target
-from ..scan import scan_folder
+from ..report.model import Report
+from ..scan import scan_fetched
 from .excerpts import collect_excerpts
 from .store import ReportKey, ReportStore
 
@@ -140,10 +140,8 @@ class JobManager:
         settings = self.settings
         job.progress("downloading", 0, 0)  # the commit is known; the archive may take a while to start
         with tempfile.TemporaryDirectory(prefix="trustcheck-scan-") as tmp:
-            fetched: Fetched = fetch_repository(resolution, Path(tmp) / "repo", settings, job.progress)
-            target = Target(job.input, fetched.repo, fetched.commit, fetched.forge)
-            report = scan_folder(fetched.root, settings, target, job.progress)
-            report.coverage.skipped[:0] = fetched.skipped
+            fetched = fetch_repository(resolution, Path(tmp) / "repo", settings, job.progress)
+            report = scan_fetched(fetched, job.input, settings, job.progress)
             extras = {"web_url": fetched.web_url, "default_branch": fetched.default_branch,
                       "subpath": fetched.subpath, "excerpts": collect_excerpts(fetched.root, report)}
         return report, extras
