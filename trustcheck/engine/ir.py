@@ -302,3 +302,17 @@ class Module:
     key_inputs: tuple[str, ...] = ()  # ids and names of password or key inputs declared in markup
     key_bindings: tuple[str, ...] = ()  # script variables bound to such inputs (Vue v-model, Svelte bind:)
     markup_findings: tuple[tuple[str, int, int, str], ...] = ()  # (rule, line, end line, host or call)
+
+
+def statements(body: tuple[Stmt, ...]):
+    """Every statement of a block, those of nested blocks included (not the bodies of the
+    functions and classes it defines)."""
+    pending = list(body)
+    while pending:
+        stmt = pending.pop()
+        yield stmt
+        for name in ("body", "orelse", "final"):
+            pending.extend(getattr(stmt, name, ()) or ())
+        if type(stmt) is Try:
+            for _, handler in stmt.handlers:
+                pending.extend(handler)

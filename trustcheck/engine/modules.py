@@ -102,13 +102,4 @@ def resolve_javascript(specifier: str, from_path: str, paths) -> str | None:
 
 def _relative_imports(body: tuple[ir.Stmt, ...]):
     """Every relative `from . import x` in a block, at any depth (for the import graph)."""
-    pending = list(body)
-    while pending:
-        stmt = pending.pop()
-        if type(stmt) is ir.ImportFrom and stmt.level:
-            yield stmt
-        for name in ("body", "orelse", "final"):
-            pending.extend(getattr(stmt, name, ()) or ())
-        if type(stmt) is ir.Try:
-            for _, handler in stmt.handlers:
-                pending.extend(handler)
+    return (stmt for stmt in ir.statements(body) if type(stmt) is ir.ImportFrom and stmt.level)

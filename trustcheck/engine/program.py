@@ -448,26 +448,20 @@ class Program:
 
 def _assigns_outside(module: ir.Module, func: ir.Function, bound: frozenset[str]) -> bool:
     """Whether `func` (or a function nested in it) assigns a variable bound outside it."""
-    pending = list(func.body)
-    while pending:
-        stmt = pending.pop()
+    for stmt in ir.statements(func.body):
         kind = type(stmt)
+        if kind is ir.Scope:
+            return True
+        if kind is ir.Def:
+            nested = module.functions[stmt.func]
+            if _assigns_outside(module, nested, bound | nested.locals):
+                return True
+            continue
         targets = stmt.targets if kind is ir.Assign else (stmt.target,) if kind is ir.AugAssign else ()
         for target in targets:
             names = target.items if type(target) is ir.Seq else (target,)
             if any(type(n) is ir.Name and n.id not in bound for n in names):
                 return True
-        if kind is ir.Scope:
-            return True
-        if kind is ir.Def:
-            nested = module.functions[stmt.func]
-            pending.extend(nested.body)
-            bound = bound | nested.locals
-        for name in ("body", "orelse", "final"):
-            pending.extend(getattr(stmt, name, ()) or ())
-        if kind is ir.Try:
-            for _, handler in stmt.handlers:
-                pending.extend(handler)
     return False
 
 

@@ -11,7 +11,6 @@ Values are immutable; joins build new ones.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 KEY = "key"  # the secret itself, or a string or container that holds it
