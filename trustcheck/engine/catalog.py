@@ -103,6 +103,8 @@ class LanguageCatalog:
         self.request_param_names = frozenset(request["param_names"])
         self.request_annotations = frozenset(request["annotations"])
         self.route_decorators = frozenset(request["route_decorators"])
+        # Where set, only functions of these names that take a request first are routes.
+        self.handler_names = frozenset(request.get("handler_names", ()))
         self.request_parameter_defaults = frozenset(request["parameter_defaults"])
         self.request_channels: dict[str, str] = dict(request["channels"])
         sanitizers = raw["sanitizers"]
@@ -127,6 +129,8 @@ class LanguageCatalog:
         self.user_reads.add(flow["user_reads"], True)
         self.decoders = PatternIndex[bool]()
         self.decoders.add(flow["decoders"], True)
+        self.persisting_stores = PatternIndex[bool]()
+        self.persisting_stores.add(flow.get("persisting_stores", ()), True)
         self.callbacks: PatternIndex[CallbackSpec] = PatternIndex()
         for entry in raw.get("callback", ()):
             spec = CallbackSpec(tuple(entry["function"]), tuple(entry.get("inputs", ())),

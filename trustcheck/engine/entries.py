@@ -19,8 +19,6 @@ _USER = frozenset({Text("", False, "user")})
 _DEFAULT_CHANNELS = {"Header": "headers", "Cookie": "cookies", "Query": "query", "APIKeyHeader": "headers",
                      "APIKeyQuery": "query", "APIKeyCookie": "cookies"}
 _CHANNEL_WORDS = {"headers": "request header", "cookies": "cookie", "query": "query parameter"}
-_JS_HANDLER_NAMES = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "handler", "default", "middleware",
-                     "fetch", "loader", "action", "load", "main", "<lambda>"}
 _MAPPING_ANNOTATIONS = {"dict", "Dict", "dict[str, str]", "Dict[str, str]", "dict[str, Any]", "Dict[str, Any]"}
 
 
@@ -56,8 +54,8 @@ def is_route(program: Program, func: ir.Function, module: ir.Module) -> bool:
         name = target.attr if type(target) is ir.Attr else (target.id if type(target) is ir.Name else "")
         if name in catalog.route_decorators:
             return True
-    # JavaScript: a handler the framework finds by its name; `request(req, key)` is a helper
-    return _takes_request(func, module) and (module.language != "javascript" or func.name in _JS_HANDLER_NAMES)
+    names = catalog.handler_names
+    return _takes_request(func, module) and (not names or func.name in names)
 
 
 def _takes_request(func: ir.Function, module: ir.Module) -> bool:

@@ -55,7 +55,7 @@ class Scripts:
         paths = [r[1] for r in callee.refs if r[0] == "mod"]
         if any(p[-1] == "useState" for p in paths):
             return self._use_state(args, f)
-        persisted = next((p for p in paths if p in _PERSISTING_STORES), None)
+        persisted = next((p for p in paths if self.calls.catalog.persisting_stores.match(p)), None)
         if persisted is not None and _functions(args):
             return self._persisted_store(persisted, args, f)
         elements = [r for r in (args.recv.refs if args.recv is not None else ()) if r[0] == "dom"]
@@ -158,9 +158,6 @@ class Scripts:
         call = expr if type(expr) is ir.Call else ir.Call(ir.Opaque(()), (), (), getattr(expr, "line", 0),
                                                           getattr(expr, "end_line", 0))
         return CallArgs(values, {}, CLEAN, None, call)
-
-
-_PERSISTING_STORES = {("zustand/middleware", "persist"), ("zustand", "middleware", "persist")}
 
 
 def _component_key_field(constants: dict[str, str]) -> bool:
