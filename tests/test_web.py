@@ -10,9 +10,11 @@ import pytest
 
 from fake_forge import serve_github, settings_for
 from trustcheck.app import create_app
+from trustcheck.engine.pipeline import ENGINE_VERSION
 from trustcheck.forges import parse_target
+from trustcheck.web.database import Database
 from trustcheck.web.jobs import JobManager
-from trustcheck.web.store import SQLiteReportStore
+from trustcheck.web.store import ReportKey, SQLiteReportStore
 
 SHA = "c0ffee0123456789abcdef0123456789abcdef01"
 OTHER_SHA = "d0ffee0123456789abcdef0123456789abcdef02"
@@ -117,6 +119,35 @@ def test_issue_link_is_prefilled_and_fits_the_forge_limit(client, forge, codeloa
     assert query["title"] == ["Users' API keys may be sent to a third party and logged"]
     body = query["body"][0]
     assert body.startswith("Hi! Thank you") and f"/blob/{SHA}/app.py#L7" in body and report_url in body
+
+
+def test_the_report_page_carries_each_visitors_own_form_token(app, client, forge, codeload):
+    """The report page is rendered once per stored report; only the token of its "scan the
+    newest commit" form differs between visitors, and that form works for each of them."""
+    serve_github(forge, codeload, "alice", "chat", SHA, LEAKY_APP)
+    report_url = scan_with_form(client, f"{forge.url}/gh/alice/chat").headers["Location"]
+    other = app.test_client()
+    tokens = []
+    for visitor in (client, other, client):
+        html = visitor.get(report_url).get_data(as_text=True)
+        token = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+        assert token == csrf(visitor)  # the same token as on the home page, for this visitor
+        tokens.append(token)
+    assert tokens[0] == tokens[2] != tokens[1]
+    response = other.post("/scan", data={"url": f"{forge.url}/gh/alice/chat", "csrf": tokens[1]})
+    assert response.status_code == 303
+
+
+def test_a_report_stored_again_for_a_commit_is_the_one_shown(app, client, forge, codeload):
+    serve_github(forge, codeload, "alice", "chat", SHA, LEAKY_APP)
+    report_url = scan_with_form(client, f"{forge.url}/gh/alice/chat").headers["Location"]
+    assert "High risk" in client.get(report_url).get_data(as_text=True)
+    store = app.extensions["trustcheck"]["store"]
+    key = ReportKey("github", "alice/chat", SHA, ENGINE_VERSION)
+    stored = store.get(key)
+    time.sleep(0.01)  # a later time of storing
+    store.put(key, {**stored.report, "verdict": "low", "findings": []}, stored.extras)
+    assert "Low risk" in client.get(report_url).get_data(as_text=True)
 
 
 def test_a_commit_already_scanned_is_served_from_the_store(client, forge, codeload):
@@ -230,11 +261,13 @@ class StoredMeanwhile:
 
 def test_a_report_stored_while_a_job_claims_the_commit_is_not_scanned_again(forge, codeload, tmp_path):
     serve_github(forge, codeload, "erin", "app", SHA, LEAKY_APP)
-    store = StoredMeanwhile(SQLiteReportStore(tmp_path / "reports.sqlite3"))
-    jobs = JobManager(settings_for(forge, codeload), store)
+    database = Database(tmp_path / "site.sqlite3")
+    store = StoredMeanwhile(SQLiteReportStore(database))
+    jobs = JobManager(settings_for(forge, codeload), store, database)
     try:
-        job = jobs.submit(parse_target(f"{forge.url}/gh/erin/app", jobs.settings), "erin/app")
-        assert job.finished.wait(20) and job.status == "done"
+        url = f"{forge.url}/gh/erin/app"
+        job = jobs.wait(jobs.submit(parse_target(url, jobs.settings), url).id, 20)
+        assert job.status == "done"
     finally:
         jobs.shutdown()
     assert not [p for p in codeload.paths() if p.endswith(SHA)]  # no second download

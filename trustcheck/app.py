@@ -11,9 +11,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Settings, load_settings
 from .web import api, pages, security
+from .web.database import Database
 from .web.errors import install_error_handlers
 from .web.jobs import JobManager
 from .web.store import SQLiteReportStore
+from .web.view import ViewCache
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_FORM_BYTES = 16 * 1024  # a URL and a token: nothing bigger is ever posted
@@ -38,12 +40,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
                                 x_host=settings.trusted_proxies)
-    store = SQLiteReportStore(Path(app.config["TRUSTCHECK_DATABASE"]))
+    database = Database(Path(app.config["TRUSTCHECK_DATABASE"]))
+    store = SQLiteReportStore(database)
     app.extensions["trustcheck"] = {
         "settings": settings,
         "store": store,
-        "jobs": JobManager(settings, store),
-        "limiter": security.RateLimiter(settings.scans_per_hour),
+        "jobs": JobManager(settings, store, database),
+        "limiter": security.RateLimiter(settings.scans_per_hour, database),
+        "views": ViewCache(),
     }
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     security.install(app)

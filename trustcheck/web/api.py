@@ -8,7 +8,6 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from ..forges import parse_target
 from . import context
 from .errors import error_response
-from .view import ReportView
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -39,7 +38,7 @@ def scan_status(job_id: str):
     if job.status == "done" and job.key is not None:
         stored = context.store().get(job.key)
         if stored is not None:
-            view = ReportView.build(stored)
+            view = context.views().view(stored)
             out["report_url"] = view.url
             out["report"] = stored.report
     return jsonify(out)

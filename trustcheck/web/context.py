@@ -1,6 +1,7 @@
 """What the views share: the app's services, the client's address, forge hosts in URLs."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -11,6 +12,9 @@ from ..forges import split_list
 from .jobs import JobManager
 from .security import RateLimiter
 from .store import ReportStore
+
+if TYPE_CHECKING:
+    from .view import ViewCache
 
 FORGES = ("github", "gitlab", "codeberg", "bitbucket", "huggingface")
 
@@ -25,6 +29,10 @@ def store() -> ReportStore:
 
 def jobs() -> JobManager:
     return current_app.extensions["trustcheck"]["jobs"]
+
+
+def views() -> ViewCache:
+    return current_app.extensions["trustcheck"]["views"]
 
 
 def limiter() -> RateLimiter:

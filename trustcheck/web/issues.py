@@ -37,8 +37,8 @@ def issue_link(forge: str, web_url: str, title: str, body_within: Callable[[int 
     def url_for(body: str) -> str:
         return base + quote(body, safe="")
 
-    if len(url_for(full)) <= limit:
-        return IssueLink(url_for(full), web_url + path, title, full)
+    if len(whole := url_for(full)) <= limit:
+        return IssueLink(whole, web_url + path, title, full)
     low, high, best = MIN_BODY, len(full), None
     while low <= high:  # the longest body whose link fits
         middle = (low + high) // 2

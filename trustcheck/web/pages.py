@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
@@ -14,7 +15,7 @@ from ..report.sarif import rule_help_markdown
 from ..rules import load_rules
 from . import context
 from .badge import badge_svg
-from .security import check_csrf
+from .security import check_csrf, csrf_token
 from .store import ReportKey
 from .view import ReportView
 
@@ -22,6 +23,7 @@ bp = Blueprint("pages", __name__)
 EXAMPLES = ("https://github.com/owner/streamlit-chat", "gitlab.com/group/subgroup/app",
             "https://huggingface.co/spaces/owner/space", "https://my-app.streamlit.app")
 _SHA = re.compile(r"^[0-9a-f]{40}$")
+_TOKEN_PLACEHOLDER = secrets.token_hex(16)  # unguessable, so no scanned text can contain it
 _DOWNLOADS = {"json": (OutputFormat.JSON, "application/json"), "sarif": (OutputFormat.SARIF, "application/sarif+json"),
               "md": (OutputFormat.MARKDOWN, "text/markdown; charset=utf-8")}
 
@@ -55,7 +57,7 @@ def progress(job_id: str):
     if job.status == "done" and job.key is not None:
         stored = context.store().get(job.key)
         if stored is not None:
-            return redirect(ReportView.build(stored).path, code=303)
+            return redirect(context.views().view(stored).path, code=303)
     if job.status == "failed":
         return render_template("error.html", status=job.error_status or 500, title="The scan failed",
                                message=job.error, retry=job.input), job.error_status or 500
@@ -74,18 +76,25 @@ def report(host: str, rest: str):
     if stored is None:
         abort(404, description="This commit has not been scanned yet (or was scanned by an older version). "
                                "Scan it from the home page.")
-    view = ReportView.build(stored)
+    view = context.views().view(stored)
     if extension:
         fmt, mimetype = _DOWNLOADS[extension]
         text = render(Report.from_dict(stored.report), fmt) if fmt is not OutputFormat.MARKDOWN else \
             _issue_text(view)
         name = f"trustcheck-{repo.replace('/', '-')}-{commit[:12]}.{extension}"
         return Response(text, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return render_template("report.html", view=view, issue=view.issue())
+    page = context.views().page(stored, _render_report)
+    return page.replace(_TOKEN_PLACEHOLDER, csrf_token())
+
+
+def _render_report(view: ReportView) -> str:
+    """The report page with a placeholder where each visitor's own CSRF token goes: the rest of
+    the page is the same for everyone, so it is rendered once per stored report."""
+    return render_template("report.html", view=view, issue=view.issue, csrf_token=lambda: _TOKEN_PLACEHOLDER)
 
 
 def _issue_text(view: ReportView) -> str:
-    issue = view.issue()
+    issue = view.issue
     return f"# {issue.title}\n\n{issue.body}"
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 
 from flask import Flask, Response, abort, request, session
+
+from .database import Database
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -46,27 +46,27 @@ def check_csrf() -> None:
 
 
 class RateLimiter:
-    """At most `limit` events per client in a sliding window (in memory, per process)."""
+    """At most `limit` new scans per client in a sliding window, counted in the site's database
+    so that the limit holds across all the processes serving the site."""
 
-    def __init__(self, limit: int, window: float = 3600.0):
+    def __init__(self, limit: int, database: Database, window: float = 3600.0):
         self.limit = limit
         self.window = window
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+        self._db = database
+        with database.writing() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS submissions (client TEXT NOT NULL, at REAL NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS by_client ON submissions (client, at)")
 
     def allow(self, client: str) -> float:
         """0 when allowed (and counted), else the seconds to wait."""
-        now = time.monotonic()
-        with self._lock:
-            events = self._events.setdefault(client, deque())
-            while events and now - events[0] > self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                return self.window - (now - events[0])
-            events.append(now)
-            if len(self._events) > 100_000:  # forget idle clients
-                for key in [k for k, v in self._events.items() if not v]:
-                    del self._events[key]
+        now = time.time()
+        with self._db.writing() as db:
+            db.execute("DELETE FROM submissions WHERE at <= ?", (now - self.window,))
+            count, first = db.execute("SELECT count(*), min(at) FROM submissions WHERE client = ?",
+                                      (client,)).fetchone()
+            if count >= self.limit:
+                return self.window - (now - first)
+            db.execute("INSERT INTO submissions VALUES (?, ?)", (client, now))
             return 0.0
 
 

@@ -1,15 +1,14 @@
 """Reports kept by (forge, repository, commit, engine version), so a commit already scanned is
-answered at once. SQLite in the instance folder by default; `ReportStore` is the interface a
-shared database can implement instead."""
+answered at once. SQLite in the instance folder by default; `ReportStore` is the interface
+another database can implement instead."""
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
+
+from .database import Database
 
 
 @dataclass(frozen=True)
@@ -36,39 +35,28 @@ class ReportStore(Protocol):
 
 
 class SQLiteReportStore:
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = str(path)
-        self._local = threading.local()
-        with self._connect() as db:
+    def __init__(self, database: Database):
+        self._db = database
+        with database.writing() as db:
             db.execute("""CREATE TABLE IF NOT EXISTS reports (
                 forge TEXT NOT NULL, repo TEXT NOT NULL, commit_sha TEXT NOT NULL, engine TEXT NOT NULL,
                 subpath TEXT NOT NULL DEFAULT '', created REAL NOT NULL, report TEXT NOT NULL,
                 extras TEXT NOT NULL, PRIMARY KEY (forge, repo, commit_sha, engine, subpath))""")
             db.execute("CREATE INDEX IF NOT EXISTS by_repo ON reports (forge, repo, created)")
 
-    def _connect(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self._path, timeout=30)
-            connection.execute("PRAGMA journal_mode=WAL")
-            self._local.connection = connection
-        return connection
-
     def get(self, key: ReportKey) -> StoredReport | None:
-        row = self._connect().execute(
+        row = self._db.execute(
             "SELECT report, extras, created FROM reports WHERE forge=? AND repo=? AND commit_sha=? AND engine=? "
             "AND subpath=?", (key.forge, key.repo, key.commit, key.engine, key.subpath)).fetchone()
         return StoredReport(key, json.loads(row[0]), json.loads(row[1]), row[2]) if row else None
 
     def put(self, key: ReportKey, report: dict, extras: dict) -> None:
-        with self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (key.forge, key.repo, key.commit, key.engine, key.subpath, time.time(),
-                        json.dumps(report), json.dumps(extras)))
+        self._db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (key.forge, key.repo, key.commit, key.engine, key.subpath, time.time(),
+                          json.dumps(report), json.dumps(extras)))
 
     def latest(self, forge: str, repo: str) -> StoredReport | None:
-        row = self._connect().execute(
+        row = self._db.execute(
             "SELECT commit_sha, engine, subpath, report, extras, created FROM reports WHERE forge=? AND repo=? "
             "ORDER BY created DESC LIMIT 1", (forge, repo)).fetchone()
         if row is None:

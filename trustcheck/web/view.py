@@ -2,7 +2,11 @@
 commit, plain words, the prefilled issue, downloads and the badge."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
 from urllib.parse import quote
 
 from ..forge_sites import line_url
@@ -126,6 +130,7 @@ class ReportView:
     def category_words(category: str) -> str:
         return CATEGORY_WORDS.get(category, category.replace("-", " "))
 
+    @cached_property
     def issue(self) -> IssueLink:
         report = self.report
 
@@ -133,3 +138,36 @@ class ReportView:
             return render_markdown(report, link=self.line, report_url=self.url, max_chars=max_chars)
 
         return issue_link(self.forge, self.web_url, issue_title(report), body, settings().issue_url_limit)
+
+
+class ViewCache:
+    """Report views and their rendered pages by stored report, the most recently used kept. A
+    stored report never changes, and building its view and issue link (the whole issue body
+    quoted into a URL) and rendering its page cost far more than serving the text again."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._entries: OrderedDict[tuple, list] = OrderedDict()  # key -> [view, rendered page or None]
+        self._lock = threading.Lock()
+
+    def view(self, stored: StoredReport) -> ReportView:
+        return self._entry(stored)[0]
+
+    def page(self, stored: StoredReport, render: Callable[[ReportView], str]) -> str:
+        entry = self._entry(stored)
+        if entry[1] is None:
+            entry[1] = render(entry[0])
+        return entry[1]
+
+    def _entry(self, stored: StoredReport) -> list:
+        key = (stored.key, stored.created, public_base())
+        with self._lock:
+            if (entry := self._entries.get(key)) is not None:
+                self._entries.move_to_end(key)
+                return entry
+        entry = [ReportView.build(stored), None]
+        with self._lock:
+            self._entries[key] = entry
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return entry
