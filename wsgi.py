@@ -1,4 +1,4 @@
-"""The WSGI entry point: `gunicorn wsgi:app` (or `flask --app wsgi run` for development)."""
+"""The WSGI entry point: `gunicorn -w 2 --threads 4 wsgi:app` (or `flask --app wsgi run` for development)."""
 from trustcheck.app import create_app
 
 app = create_app()

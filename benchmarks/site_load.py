@@ -5,12 +5,13 @@ work for the same commit.
     .venv/bin/python benchmarks/site_load.py [--clients 20] [--requests 20] [--scans 20]
 
 A fake forge (tests/fake_forge.py) serves small generated repositories, each a Streamlit app that
-logs the user's key; the real site (`create_app`, an instance folder in a temporary directory)
-runs in werkzeug's threaded server on 127.0.0.1. Nothing else is contacted.
+logs the user's key; the real site (`wsgi:app`, an instance folder in a temporary directory) runs
+as it is deployed, under gunicorn on 127.0.0.1 with one process per core (`--processes`), which
+share the scan queue through the site's database. Nothing else is contacted.
 
-Phase A, stored reports: one repository is scanned, then every client (a thread with its own
-`requests.Session`) asks for its report page and its JSON status, in turn, at once.
-Target: median under 50 ms, no errors.
+Phase A, stored reports: one repository is scanned, then every client (a process of its own with
+one kept-alive connection, as a browser has) asks for its report page and its JSON status, in
+turn, at once. Target: median under 50 ms, no errors.
 
 Phase B, new scans, through the JSON API and the form (with its CSRF token): one repository's
 commit asked for six times at once (the same URL, and other URLs of that commit), then, as soon as
@@ -25,25 +26,29 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
+import json
 import math
+import multiprocessing
 import os
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fake_forge import FakeForge, serve_github, settings_for  # noqa: E402
-from trustcheck.app import create_app  # noqa: E402
 
 Row = tuple[str, str, bool]  # what, the figure, whether it meets its target
 STORED_MEDIAN_MS = 50.0
@@ -139,13 +144,32 @@ def serve_repo(forge: FakeForge, codeload: FakeForge, index: int) -> Repo:
     return repo
 
 
-def start_site(forge: FakeForge, codeload: CountingForge, instance: Path, workers: int):
-    os.environ["TRUSTCHECK_INSTANCE_PATH"] = str(instance)
+def start_site(forge: FakeForge, codeload: CountingForge, instance: Path, workers: int,
+               processes: int) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving `wsgi:app` in processes of its own, configured by environment variables."""
     settings = settings_for(forge, codeload, web_workers=workers, scans_per_hour=10_000)
-    app = create_app({"TRUSTCHECK_SETTINGS": settings})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return app, server
+    env = {**os.environ, "TRUSTCHECK_INSTANCE_PATH": str(instance),
+           **{f"TRUSTCHECK_{spec.name.upper()}": str(getattr(settings, spec.name)) for spec in fields(settings)}}
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                               "--workers", str(processes), "--threads", "4", "--log-level", "warning", "wsgi:app"],
+                              cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if new_session().get(f"{base}/", timeout=5).status_code == 200:
+                return server, base
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the site did not start under gunicorn")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def new_session() -> requests.Session:
@@ -186,57 +210,65 @@ def wait_for(session: requests.Session, site: Site, job_id: str, seconds: float 
 
 def stored_reports(site: Site, repo: Repo, clients: int, requests_each: int) -> tuple[Load, Load, Load]:
     """The load on one stored report's pages: one client alone, then all of them; and all of
-    them on a small static file, the floor that the WSGI server and the clients set."""
+    them on a small static file, the floor that the WSGI server and the clients set. Every
+    server process has served these pages before the figures are taken."""
     with new_session() as session:
         job = wait_for(session, site, submit_json(session, site, repo.url(site.forge)))
     if job["status"] != "done":
         raise RuntimeError(f"the first scan failed: {job['error']}")
-    pages = {"html": (job["report_url"], _html_ok), "json": (f"{site.base}/api/scans/{job['id']}", _json_ok)}
-    static = {"static": (f"{site.base}/static/favicon.svg", lambda response: True)}
-    return (hammer(pages, 1, requests_each), hammer(pages, clients, requests_each),
-            hammer(static, clients, requests_each))
+    pages = [("html", job["report_url"], "html"), ("json", f"{site.base}/api/scans/{job['id']}", "json")]
+    static = [("static", f"{site.base}/static/favicon.svg", "any")]
+    hammer(pages + static, clients, requests_each)  # warm-up
+    return hammer(pages, 1, requests_each), hammer(pages, clients, requests_each), hammer(static, clients, requests_each)
 
 
-def hammer(pages: dict, clients: int, requests_each: int) -> Load:
-    """`clients` threads, each with its own session, ask for each page in turn, all at once."""
-    load = Load(clients, {kind: Latencies() for kind in pages})
-    start = threading.Barrier(clients + 1)
-
-    def client() -> None:
-        with new_session() as session:
-            start.wait()
-            for i in range(requests_each):
-                kind = list(pages)[i % len(pages)]
-                url, check = pages[kind]
-                load.kinds[kind].add(*_timed_get(session, url, check))
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
+def hammer(pages: list[tuple[str, str, str]], clients: int, requests_each: int) -> Load:
+    """`clients` processes, each with one kept-alive connection, ask for each page in turn, all
+    at once. Processes, not threads: clients sharing one interpreter would wait on each other."""
+    spawn = multiprocessing.get_context("spawn")
+    start, results = spawn.Barrier(clients + 1), spawn.Queue()
+    workers = [spawn.Process(target=_client, args=(pages, requests_each, start, results)) for _ in range(clients)]
+    for worker in workers:
+        worker.start()
     start.wait()
     began = time.perf_counter()
-    for thread in threads:
-        thread.join()
+    load = Load(clients, {kind: Latencies() for kind, _, _ in pages})
+    for _ in workers:
+        for kind, ms, error in results.get(timeout=300):
+            load.kinds[kind].add(ms, error)
     load.seconds = time.perf_counter() - began
+    for worker in workers:
+        worker.join()
     return load
 
 
-def _timed_get(session: requests.Session, url: str, check) -> tuple[float, str | None]:
-    began = time.perf_counter()
-    try:
-        response = session.get(url, timeout=30)
-        error = None if response.status_code == 200 and check(response) else f"{response.status_code} {url}"
-    except requests.RequestException as err:
-        error = f"{type(err).__name__} {url}"
-    return (time.perf_counter() - began) * 1000, error
+def _client(pages: list[tuple[str, str, str]], requests_each: int, start, results) -> None:
+    address = urlsplit(pages[0][1])
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    measured = []
+    start.wait()
+    for i in range(requests_each):
+        kind, url, expected = pages[i % len(pages)]
+        address = urlsplit(url)
+        began = time.perf_counter()
+        try:
+            connection.request("GET", address.path + (f"?{address.query}" if address.query else ""))
+            response = connection.getresponse()
+            body = response.read()
+            error = None if response.status == 200 and _as_expected(expected, body) else f"{response.status} {url}"
+        except (OSError, http.client.HTTPException) as err:
+            connection.close()
+            error = f"{type(err).__name__} {url}"
+        measured.append((kind, (time.perf_counter() - began) * 1000, error))
+    results.put(measured)
 
 
-def _html_ok(response: requests.Response) -> bool:
-    return "High risk" in response.text
-
-
-def _json_ok(response: requests.Response) -> bool:
-    return response.json().get("report", {}).get("verdict") == "high"
+def _as_expected(expected: str, body: bytes) -> bool:
+    if expected == "html":
+        return b"High risk" in body
+    if expected == "json":
+        return json.loads(body).get("report", {}).get("verdict") == "high"
+    return True
 
 
 # Phase B: new scans ---------------------------------------------------------------------------------
@@ -416,14 +448,17 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=20, help="phase A: requests per client")
     parser.add_argument("--scans", type=int, default=20, help="phase B: distinct repositories scanned at once")
     parser.add_argument("--workers", type=int, default=2, help="the site's web_workers (scans at once)")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="gunicorn processes serving the site (default: one per core)")
     args = parser.parse_args()
     forge, codeload = FakeForge(), CountingForge(delay=ARCHIVE_DELAY)
     with tempfile.TemporaryDirectory(prefix="trustcheck-load-") as tmp:
-        app, server = start_site(forge, codeload, Path(tmp), args.workers)
-        site = Site(f"http://127.0.0.1:{server.server_port}", forge, codeload, args.workers)
+        server, base = start_site(forge, codeload, Path(tmp), args.workers, args.processes)
+        site = Site(base, forge, codeload, args.workers)
         try:
             stored = serve_repo(forge, codeload, 0)
-            print(f"phase A: {args.clients} clients x {args.requests} requests for a stored report")
+            print(f"phase A: {args.clients} clients x {args.requests} requests for a stored report, "
+                  f"{args.processes} server processes")
             rows = report_stored(*stored_reports(site, stored, args.clients, args.requests))
             codeload.peak = 0
             repos = [serve_repo(forge, codeload, i) for i in range(1, args.scans + 1)]
@@ -433,8 +468,8 @@ def main() -> int:
             tracked, seconds = new_scans(site, waves)
             rows += report_scans(site, repos, tracked, seconds)
         finally:
-            server.shutdown()
-            app.extensions["trustcheck"]["jobs"].shutdown()
+            server.terminate()
+            server.wait(30)
             forge.close()
             codeload.close()
     print_table(rows)

@@ -3,9 +3,16 @@ several job managers, each with its own connections, on one database file) see e
 keep the site's limits together."""
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import time
+from dataclasses import fields
+from pathlib import Path
 
 import pytest
+import requests
 
 from fake_forge import Reply, serve_github, settings_for
 from trustcheck.forges import parse_target
@@ -14,6 +21,7 @@ from trustcheck.web.jobs import STALE_SECONDS, JobManager
 from trustcheck.web.security import RateLimiter
 from trustcheck.web.store import SQLiteReportStore
 
+ROOT = Path(__file__).resolve().parent.parent
 APP = {"app.py": "import logging\nimport streamlit as st\n"
                  "key = st.text_input('OpenAI API key', type='password')\nlogging.info('key %s', key)\n"}
 
@@ -120,3 +128,49 @@ def test_the_scan_limit_per_client_holds_across_processes(tmp_path):
     assert [limiters[n % 2].allow("203.0.113.9") for n in range(3)] == [0.0, 0.0, 0.0]
     assert 3500 < limiters[1].allow("203.0.113.9") <= 3600
     assert limiters[0].allow("198.51.100.4") == 0.0  # another client is counted apart
+
+
+def test_the_site_under_gunicorn_with_two_processes_answers_for_every_job(forge, codeload, tmp_path):
+    """As deployed: whichever process a request reaches, it knows every job and report."""
+    settings = settings_for(forge, codeload, web_workers=1)
+    env = {**os.environ, "TRUSTCHECK_INSTANCE_PATH": str(tmp_path),
+           **{f"TRUSTCHECK_{spec.name.upper()}": str(getattr(settings, spec.name)) for spec in fields(settings)}}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        session = requests.Session()
+        session.trust_env = False
+        _wait_until_up(session, base)
+        urls = [slow_repo(forge, codeload, f"gun{n}", sha(20 + n), 0.2) for n in range(3)]
+        ids = [session.post(f"{base}/api/scans", json={"url": url}, timeout=10).json()["id"] for url in urls]
+        statuses = {}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(statuses) < len(ids):
+            for job_id in ids:
+                fresh = requests.Session()  # a new connection: any process may answer
+                fresh.trust_env = False
+                job = fresh.get(f"{base}/api/scans/{job_id}", timeout=10).json()
+                if job["status"] in ("done", "failed"):
+                    statuses[job_id] = job
+            time.sleep(0.05)
+        assert [statuses[job_id]["report"]["verdict"] for job_id in ids] == ["high"] * 3
+        assert all(session.get(base + statuses[job_id]["report_url"][len(base):], timeout=10).status_code == 200
+                   for job_id in ids)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _wait_until_up(session: requests.Session, base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if session.get(f"{base}/", timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError("the site did not start under gunicorn")
