@@ -4,13 +4,15 @@
 
 A small app is analyzed as one program in this process. A large one (at least
 `settings.parallel_threshold` files) is split into parts closed under imports
-(see `partition`), and each worker process parses and analyzes its own parts: only findings
-come back, since handing a parsed file from one process to another costs as much as parsing it.
+(see `partition`), one per worker: this process analyzes the largest itself, and each worker
+process parses and analyzes another: only findings come back, since handing a parsed file from
+one process to another costs as much as parsing it.
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing
+from multiprocessing import forkserver
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -93,6 +95,7 @@ def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float
                     extension_dirs: tuple[str, ...] = (), progress: Progress | None = None) -> Analysis:
     workers = settings.workers or os.cpu_count() or 1
     if workers > 1 and len(files) >= settings.parallel_threshold:
+        _process_context()  # the worker processes' server starts importing the engine meanwhile
         texts = {f.rel: _peek(f, settings) for f in files}
         plan = partition(files, texts, workers)
         if len(plan.parts) > 1:
@@ -166,12 +169,17 @@ def _collector_spared():
 def _analyze_in_workers(parts: list[list[SourceFile]], settings: Settings, deadline: float | None,
                         extension_dirs: tuple[str, ...], servers: frozenset[str],
                         progress: Progress | None) -> Analysis:
+    """The largest part here, each other part in a worker process of its own, all at once."""
     total = sum(len(part) for part in parts)
+    mine, *others = sorted(parts, key=len, reverse=True)
     analysis = Analysis()
-    done = 0
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=_process_context()) as pool:
+    with ProcessPoolExecutor(max_workers=len(others), mp_context=_process_context()) as pool:
         futures = {pool.submit(analyze_part, part, settings, deadline, extension_dirs, servers): len(part)
-                   for part in parts}
+                   for part in others}
+        analysis.add(analyze_part(mine, settings, deadline, extension_dirs, servers))
+        done = len(mine)
+        if progress:
+            progress("analyzing", done, total)
         for future in as_completed(futures):
             analysis.add(future.result())
             done += futures[future]
@@ -182,9 +190,11 @@ def _analyze_in_workers(parts: list[list[SourceFile]], settings: Settings, deadl
 
 def _process_context():
     """Workers start from a clean server process, not forked from this one: the site scans in
-    threads, and forking a process with threads can copy a lock another thread holds."""
+    threads, and forking a process with threads can copy a lock another thread holds. The
+    server is started here (once per process), importing the engine while this process goes on."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
+    forkserver.ensure_running()
     return context
 
 
