@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 KEY = "key"  # the secret itself, or a string or container that holds it
 HOLDER = "holder"  # an object built with it: requests made with it carry it, printing it does not
@@ -230,7 +231,9 @@ def _with_rest(fields: dict[str, Value], other: Value) -> dict[str, Value]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def text_value(text: str, origin: str = "code") -> Value:
+    """A known text (values are never changed once made, so one serves every use)."""
     return Value(strs=frozenset((Text(text, True, origin),)))
 
 
