@@ -78,6 +78,8 @@ class Reads:
                 extra = extra.join(self.request_part(ref[1], name, f))
             elif tag == "event" and name in ("target", "currentTarget", "srcElement"):
                 refs.add(("dom", ref[1]))
+            elif tag == "context" and name == "Provider":
+                refs.add(("provider", ref[1]))
             elif tag == "dom" and name == "value":
                 extra = extra.join(self.program.calls.scripts.element_value([ref], f))
         if obj.fields is not None and name in obj.fields and passes_through(obj):

@@ -4,7 +4,9 @@ input's `.value`, its events), JSX elements, and `postMessage`.
 A DOM element the code looks up (`getElementById("key")`, `querySelector("#key")`, `$("#key")`)
 is an ("dom", name) reference; it holds the key when the markup declares a password or key
 field with that id or name, or the name itself says key. An event's `target` is its element.
-React's `useState` keeps its value in a heap cell ("state", site) that the setter writes.
+React's `useState` keeps its value in a heap cell ("state", site) that the setter writes; a
+context made by `createContext` keeps in a cell ("context", site) what its `<X.Provider value>`
+gives, which `useContext(X)` reads in any component.
 """
 from __future__ import annotations
 
@@ -55,6 +57,19 @@ class Scripts:
         paths = [r[1] for r in callee.refs if r[0] == "mod"]
         if any(p[-1] == "useState" for p in paths):
             return self._use_state(args, f)
+        if any(p[-1] == "useMemo" for p in paths) and _functions(args):  # the factory's result
+            return join_all(self.calls.call_function(r, self._args([], e), f) for r in _functions(args))
+        if any(p[-1] == "useCallback" for p in paths) and _functions(args):  # the function itself,
+            for ref in _functions(args):  # run also as an entry point, whoever calls it
+                self.program.run_entry(ref[1], f, ref[3])
+            return args.pos[0]
+        if any(p[-1] == "createContext" for p in paths):
+            site = (f.module.path, args.expr.line)
+            self.program.heap_write(("context", site), args.pos[0] if args.pos else CLEAN)
+            return Value(refs=frozenset({("context", site)}))
+        contexts = [r[1] for r in (args.pos[0].refs if args.pos else ()) if r[0] == "context"]
+        if contexts and any(p[-1] == "useContext" for p in paths):
+            return join_all(self.program.heap.get(("context", site), CLEAN) for site in contexts)
         persisted = next((p for p in paths if self.calls.catalog.persisting_stores.match(p)), None)
         if persisted is not None and _functions(args):
             return self._persisted_store(persisted, args, f)
@@ -132,6 +147,8 @@ class Scripts:
                     result = result.join(self.calls.call_function(ref, self._args([props], e), f))
                 elif ref[0] == "class":
                     result = result.join(self.calls.instantiate(ref[1], self._args([props], e), f))
+                elif ref[0] == "provider":  # <KeyContext.Provider value={...}>
+                    self.program.heap_write(("context", ref[1]), props.field("value"))
             if _component_key_field({name: const_text(value) or "" for name, value in attrs if name}):
                 self._wire_events(attrs, Value(refs=frozenset({("event", KEY_MARKER)})), e, f)
             return result
