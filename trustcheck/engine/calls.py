@@ -100,8 +100,9 @@ class CallHandler:
                 for bound in self.program.callables(Value(refs=frozenset({ref}))):
                     result = result.join(self.call_function(bound, args, f))
             elif tag == "mod":
-                result = result.join(self.library.call(ref[1], args, f))
-                self._callbacks(ref[1], args, f)
+                returned = self.library.call(ref[1], args, f)
+                result = result.join(returned)
+                self._callbacks(ref[1], args, f, returned)
             elif tag == "req":
                 result = result.join(self.request_call(ref[1], method, args, f))
             else:
@@ -280,11 +281,17 @@ class CallHandler:
                 out = out.join(self.call_function(ref, call, f))
         return out if any(r[0] == "func" for r in out.refs) else function
 
-    def _callbacks(self, path: tuple | None, args: CallArgs, f: Frame) -> None:
+    def _callbacks(self, path: tuple | None, args: CallArgs, f: Frame, returned: Value = CLEAN) -> None:
         specs = self.catalog.callbacks.match(path) if path else []
         for spec in specs:
             self._wired_callback(spec, args, f)
-        if not specs:
+        handed = self.catalog.result_callbacks.match(path) if path and not specs else []
+        for parameter in handed:  # `storage.get("key", (items) => ...)`: the callback gets the result
+            functions = [r for v in args.pos for r in v.refs if r[0] == "func"]
+            call_args = CallArgs([CLEAN] * parameter + [returned], {}, CLEAN, None, args.expr)
+            for ref in functions:
+                self.call_function(ref, call_args, f)
+        if not specs and not handed:
             self._run_callbacks(args, f, path)
 
     def _wired_callback(self, spec, args: CallArgs, f: Frame) -> None:

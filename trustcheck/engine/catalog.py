@@ -136,6 +136,9 @@ class LanguageCatalog:
             spec = CallbackSpec(tuple(entry["function"]), tuple(entry.get("inputs", ())),
                                 tuple(entry.get("outputs", ())), int(entry.get("leading", 0)))
             self.callbacks.add(entry["calls"], spec)
+        self.result_callbacks: PatternIndex[int] = PatternIndex()  # call -> the callback's parameter
+        for entry in raw.get("result_callback", ()):
+            self.result_callbacks.add(entry["calls"], int(entry["parameter"]))
         self.sink_calls: PatternIndex[SinkSpec] = PatternIndex()
         self.sink_stores: PatternIndex[SinkSpec] = PatternIndex()
         for rule in load_rules().values():
