@@ -250,8 +250,8 @@ class Library:
     def _url_value(self, roles: tuple[str, ...], args: CallArgs) -> Value:
         for role in roles:
             value = args.role(role)
-            if value is not None and role != "receiver":
-                return value
+            if value is not None and role != "receiver" and not _has_url_field(value):
+                return value  # an options object is not the URL: its `url` field is another role
         return CLEAN
 
     def _url_texts(self, roles: tuple[str, ...], args: CallArgs) -> frozenset:
@@ -261,7 +261,7 @@ class Library:
                 continue
             if role == "receiver":
                 return value.strs
-            if not value.strs and value.fields is not None:
+            if _has_url_field(value) or (not value.strs and value.fields is not None):
                 continue  # an options object: its `url` field is another role
             texts = value.strs or frozenset({UNKNOWN_TEXT})
             found = destinations(texts)
@@ -480,3 +480,7 @@ def _decode(text: Text, rot13: bool) -> Text:
             continue
     return Text("", False, "decoded")
 
+
+def _has_url_field(value: Value) -> bool:
+    """An options object naming its URL (`$.ajax({url, headers})`), not a URL."""
+    return value.fields is not None and "url" in value.fields

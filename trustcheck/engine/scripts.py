@@ -81,7 +81,12 @@ class Scripts:
             return CLEAN
         if elements and method == "val" and not args.pos:
             return self.element_value(elements, f)
-        lookup = any(p[-1] in DOM_LOOKUPS for p in paths) or (type(func) is ir.Name and func.id in JQUERY)
+        jquery = type(func) is ir.Name and func.id in JQUERY
+        if jquery and _functions(args):  # `jQuery(function ($) {...})`: run when the document is
+            for ref in _functions(args):  # ready, with jQuery itself
+                self.calls.call_function(ref, self._args([callee], e), f)
+            return CLEAN
+        lookup = jquery or any(p[-1] in DOM_LOOKUPS for p in paths)
         if lookup and args.pos:
             return Value(refs=frozenset({("dom", _element_name(args.pos[0]))}))
         return None
