@@ -103,6 +103,8 @@ class CallHandler:
                 returned = self.library.call(ref[1], args, f)
                 result = result.join(returned)
                 self._callbacks(ref[1], args, f, returned)
+                if type(func) is ir.Attr:
+                    self._set_up_request(ref[1], func.obj, args, f)
             elif tag == "req":
                 result = result.join(self.request_call(ref[1], method, args, f))
             else:
@@ -243,6 +245,18 @@ class CallHandler:
             return self.reads.request_field(channel, const_text(args.pos[0]) if args.pos else None, f)
         part = self.catalog.request_channels.get(method, channel)
         return self.reads.carrier(part, f).join(Value(refs=frozenset({("req", part)})))
+
+    def _set_up_request(self, path: tuple, target: ir.Expr, args: CallArgs, f: Frame) -> None:
+        """`xhr.open("POST", url)`, `xhr.setRequestHeader("X-Key", key)`: the request object now
+        holds its URL and the key, for the call that sends it."""
+        for setup in self.catalog.request_setups.match(path):
+            url = args.role(setup.url) if setup.url else None
+            data = args.role(setup.data) if setup.data else None
+            held = Value(strs=url.strs) if url is not None else CLEAN
+            if data is not None:
+                held = held.join(data.taint_only())
+            if not held.is_empty():
+                self.interp.store_into(target, held, f)
 
     def _mutate(self, target: ir.Expr, method: str, args: CallArgs, f: Frame) -> None:
         """`d.update({"k": v})`, `d.setdefault("k", v)`, `items.append(v)`: the object now holds

@@ -44,6 +44,13 @@ class CallbackSpec:
     leading: int
 
 
+@dataclass(frozen=True)
+class RequestSetup:
+    """A method that sets up a request object before it is sent (`xhr.open(method, url)`)."""
+    url: str  # the argument (role) that is the URL, or ""
+    data: str  # the argument whose value goes with the request, or ""
+
+
 class Providers:
     """Provider hosts, SDK packages and key formats (catalog/providers.toml)."""
 
@@ -136,6 +143,9 @@ class LanguageCatalog:
             spec = CallbackSpec(tuple(entry["function"]), tuple(entry.get("inputs", ())),
                                 tuple(entry.get("outputs", ())), int(entry.get("leading", 0)))
             self.callbacks.add(entry["calls"], spec)
+        self.request_setups: PatternIndex[RequestSetup] = PatternIndex()
+        for entry in raw.get("request_setup", ()):
+            self.request_setups.add(entry["calls"], RequestSetup(entry.get("url", ""), entry.get("data", "")))
         self.result_callbacks: PatternIndex[int] = PatternIndex()  # call -> the callback's parameter
         for entry in raw.get("result_callback", ()):
             self.result_callbacks.add(entry["calls"], int(entry["parameter"]))

@@ -262,8 +262,10 @@ class Interpreter:
         value = self.program.read_global(f.module, name)
         if value is not None:
             return value
-        if f.module.language == "javascript":  # an undeclared name is a global (document, fetch, chrome)
-            return Value(refs=frozenset({("mod", (name,))}))
+        if f.module.language == "javascript":  # an undeclared name is a global: the browser's
+            browser = Value(refs=frozenset({("mod", (name,))}))  # (document, fetch), and another
+            shared = self.program.script_global(f.module, name)  # script's (the gtag snippet's
+            return browser if shared is None else shared.join(browser)  # `function gtag()`)
         if name in BUILTIN_NAMES:
             return Value(refs=frozenset({("mod", (name,))}))
         return Value(strs=_UNKNOWN_TEXTS, refs=frozenset({("mod", ("?" + name.lower().lstrip("_"),))}))

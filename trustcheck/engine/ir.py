@@ -299,6 +299,8 @@ class Module:
     line_map: tuple[tuple[int, int, int], ...] | None = None  # per line: (file line, cell, cell line)
     error_count: int = 0  # parse errors seen (ERROR or missing nodes)
     directives: tuple[str, ...] = ()  # JavaScript: "use client", "use server"
+    classic_script: bool = False  # JavaScript with no import or export: in a page, its top-level
+    # names are globals that the page's other scripts use
     key_inputs: tuple[str, ...] = ()  # ids and names of password or key inputs declared in markup
     key_bindings: tuple[str, ...] = ()  # script variables bound to such inputs (Vue v-model, Svelte bind:)
     markup_findings: tuple[tuple[str, int, int, str], ...] = ()  # (rule, line, end line, host or call)

@@ -45,6 +45,7 @@ class _Builder:
         self.names_used: set[str] = set()
         self.directives: list[str] = []
         self.key_inputs: list[str] = []  # ids and names of JSX password inputs
+        self.exports = False
         self.errors = 0
         self.bound: list[set[str]] = [set()]
         self.func_stack: list[int | None] = [None]
@@ -56,7 +57,8 @@ class _Builder:
         return ir.Module(path=self.path, language="javascript", body=body, functions=self.functions,
                          classes=self.classes, imports=tuple(sorted(self.imports)),
                          names_used=frozenset(self.names_used), error_count=self.errors,
-                         directives=tuple(self.directives), key_inputs=tuple(self.key_inputs))
+                         directives=tuple(self.directives), key_inputs=tuple(self.key_inputs),
+                         classic_script=not self.imports and not self.exports)
 
     def temp(self) -> str:
         self.temps += 1
@@ -135,6 +137,7 @@ class _Builder:
         value = self.expr(right)
         exported = self._export_target(left)
         if exported is not None:  # module.exports = x, exports.name = x
+            self.exports = True
             return [ir.Assign((ir.Name(exported),), value, line)]
         return self.bind_pattern(left, value, line, declare=False)
 
@@ -336,6 +339,7 @@ class _Builder:
         return out
 
     def export_statement(self, node: SgNode) -> list[ir.Stmt]:
+        self.exports = True
         line = line_of(node)
         declaration = node.field("declaration")
         source = node.field("source")

@@ -61,6 +61,7 @@ class Program:
         self.import_edges = self.index.import_edges
         self.contexts = module_contexts(self.modules, self.import_edges, extension_dirs, servers)
         self.session_scripts = session_scripts(self.modules)
+        self.script_globals = _script_globals(self.modules, self.contexts)
         self.imported = {imp for m in modules for imp in m.imports}
         self.names_used = frozenset().union(*(m.names_used for m in modules)) if modules else frozenset()
         self.interp = Interpreter(self)
@@ -219,6 +220,21 @@ class Program:
         if frame is not None and name in frame.locals and (module.path, name) not in self.externally_written:
             return frame.locals[name] if value is None else value
         return value
+
+    def script_global(self, module: ir.Module, name: str) -> Value | None:
+        """A name declared at the top level of another classic script of the app's pages
+        (`<script src="transport.js">` then `<script src="page.js">` calling its functions)."""
+        paths = self.script_globals.get(name)
+        if not paths or self.contexts.get(module.path) != "browser":
+            return None
+        found = None
+        for path in paths:
+            if path != module.path:
+                self.run_module(path)
+                value = self.heap.get(("g", path, name), None)
+                if value is not None:
+                    found = value if found is None else found.join(value)
+        return found
 
     def write_global(self, module: ir.Module, name: str, value: Value, f: Frame, from_function: bool) -> None:
         self.heap_write(("g", module.path, name), value)
@@ -463,6 +479,26 @@ def _assigns_outside(module: ir.Module, func: ir.Function, bound: frozenset[str]
             if any(type(n) is ir.Name and n.id not in bound for n in names):
                 return True
     return False
+
+
+def _script_globals(modules: dict[str, ir.Module], contexts: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Name -> the classic browser scripts that declare it at their top level."""
+    found: dict[str, list[str]] = {}
+    for path, module in modules.items():
+        if not module.classic_script or contexts.get(path) != "browser":
+            continue
+        names = set()
+        for stmt in module.body:
+            kind = type(stmt)
+            if kind is ir.Def:
+                names.add(module.functions[stmt.func].name)
+            elif kind is ir.ClassDef:
+                names.add(module.classes[stmt.cls].name)
+            elif kind is ir.Assign:
+                names.update(t.id for t in stmt.targets if type(t) is ir.Name)
+        for name in names:
+            found.setdefault(name, []).append(path)
+    return {name: tuple(paths) for name, paths in found.items()}
 
 
 def _is_action(program: Program, fkey: tuple) -> bool:
