@@ -300,10 +300,18 @@ class CallHandler:
         for spec in specs:
             self._wired_callback(spec, args, f)
         handed = self.catalog.result_callbacks.match(path) if path and not specs else []
-        for parameter in handed:  # `storage.get("key", (items) => ...)`: the callback gets the result
-            functions = [r for v in args.pos for r in v.refs if r[0] == "func"]
-            call_args = CallArgs([CLEAN] * parameter + [returned], {}, CLEAN, None, args.expr)
-            for ref in functions:
+        for spec in handed:  # `storage.get("key", (items) => ...)`: the callback gets the result
+            if spec.value == "result":
+                value, callbacks = returned, args.pos
+            else:  # `watch(source, (value) => ...)`, the source a value or a getter
+                value = args.role(spec.value) or CLEAN
+                getters = [r for r in value.refs if r[0] == "func"]
+                if getters:
+                    no_args = CallArgs([], {}, CLEAN, None, args.expr)
+                    value = join_all(self.call_function(r, no_args, f) for r in getters)
+                callbacks = [v for i, v in enumerate(args.pos) if str(i) != spec.value]
+            call_args = CallArgs([CLEAN] * spec.parameter + [value], {}, CLEAN, None, args.expr)
+            for ref in (r for v in callbacks for r in v.refs if r[0] == "func"):
                 self.call_function(ref, call_args, f)
         if not specs and not handed:
             self._run_callbacks(args, f, path)

@@ -51,6 +51,14 @@ class RequestSetup:
     data: str  # the argument whose value goes with the request, or ""
 
 
+@dataclass(frozen=True)
+class HandedValue:
+    """A call that hands a value to the function passed to it, in this parameter: its own
+    result ("result") or what one of its arguments holds (a role: "0")."""
+    parameter: int
+    value: str
+
+
 class Providers:
     """Provider hosts, SDK packages and key formats (catalog/providers.toml)."""
 
@@ -146,9 +154,9 @@ class LanguageCatalog:
         self.request_setups: PatternIndex[RequestSetup] = PatternIndex()
         for entry in raw.get("request_setup", ()):
             self.request_setups.add(entry["calls"], RequestSetup(entry.get("url", ""), entry.get("data", "")))
-        self.result_callbacks: PatternIndex[int] = PatternIndex()  # call -> the callback's parameter
+        self.result_callbacks: PatternIndex[HandedValue] = PatternIndex()
         for entry in raw.get("result_callback", ()):
-            self.result_callbacks.add(entry["calls"], int(entry["parameter"]))
+            self.result_callbacks.add(entry["calls"], HandedValue(int(entry["parameter"]), entry.get("value", "result")))
         self.sink_calls: PatternIndex[SinkSpec] = PatternIndex()
         self.sink_stores: PatternIndex[SinkSpec] = PatternIndex()
         for rule in load_rules().values():
