@@ -181,11 +181,25 @@ class CallHandler:
             if value.taint and line:
                 value = value.with_step(program.step(f, line, _passing(func.name, param.name)))
             values[param.name] = value
+        if "use server" in module.directives and program.contexts.get(f.module.path) == "browser":
+            self._relay_to_action(func, values, args.expr, f)
         instance = bound if bound is not None and bound[0] == "inst" else None
         result = program.run_function(fkey, values, instance, closure_id, f, line)
         if self.catalog.sanitizer_names.search(func.name):  # `mask_key(k)` shows a part at most
             return Value(strs=result.strs, refs=result.refs)
         return result
+
+    def _relay_to_action(self, func: ir.Function, values: dict[str, Value], call: ir.Call, f: Frame) -> None:
+        """Browser code calling a server action ("use server") sends its arguments to the app's
+        own server, as `fetch("/api/...")` would."""
+        facts = {}
+        for value in values.values():
+            for fact, trace in value.taint.items():
+                if fact[1] == KEY and (fact not in facts or trace.length < facts[fact].length):
+                    facts[fact] = trace
+        if facts:
+            self.program.report("key-relayed-to-own-server", f, call.line, call.end_line, facts,
+                                call=f"the server action {func.name}()", host="the app's own server")
 
     def instantiate(self, ckey: tuple, args: CallArgs, f: Frame) -> Value:
         program = self.program
