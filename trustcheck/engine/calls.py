@@ -199,7 +199,7 @@ class CallHandler:
                     facts[fact] = trace
         if facts:
             self.program.report("key-relayed-to-own-server", f, call.line, call.end_line, facts,
-                                call=f"the server action {func.name}()", host="the app's own server")
+                                call=f"{func.name}()", host=f"its server action {func.name}()")
 
     def instantiate(self, ckey: tuple, args: CallArgs, f: Frame) -> Value:
         program = self.program

@@ -69,7 +69,7 @@ def _parse(text: Text) -> Destination:
             return _unknown(text)
         return _classify_host(rest[:end.start()] if end else rest, "")
     if prefix.startswith("/") or prefix.startswith("./") or prefix.startswith("?"):
-        return Destination("relative", "the app's own server")
+        return Destination("relative", prefix.split("?")[0] or "/")  # the path on the app's own server
     if prefix:
         end = _HOST_END.search(prefix)
         candidate = prefix[:end.start()] if end else prefix

@@ -222,8 +222,10 @@ class Library:
         if spec.url:
             url = self._url_value(spec.url, args)
             query = args.kw.get("params", CLEAN)
-            self.report_destination(spec.rule, self._url_texts(spec.url, args), facts, call, line, end_line, f,
-                                    key_in_url=url.join(query))
+            texts = self._url_texts(spec.url, args)
+            if not texts and spec.default_url:
+                texts = frozenset({Text(spec.default_url, True)})
+            self.report_destination(spec.rule, texts, facts, call, line, end_line, f, key_in_url=url.join(query))
             return True
         if facts:
             program.report(spec.rule, f, line, end_line, facts, call=call, host=spec.host)

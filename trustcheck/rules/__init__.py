@@ -37,6 +37,7 @@ class SinkSpec:
     stores: tuple[str, ...] = ()
     data: tuple[str, ...] = ("*",)  # "*": every argument; "0": first; "kw:json"; "receiver"
     url: tuple[str, ...] = ()  # where the destination is read from (HTTP sinks)
+    default_url: str = ""  # the destination when those give none (the AI SDK's useChat: /api/chat)
     host: str = ""  # a fixed destination (an analytics service, an email server)
     when: str = ""  # an engine predicate the call must satisfy
     requires: tuple[str, ...] = ()  # argument roles that must be present
