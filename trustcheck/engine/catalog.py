@@ -144,6 +144,8 @@ class LanguageCatalog:
         self.user_reads.add(flow["user_reads"], True)
         self.decoders = PatternIndex[bool]()
         self.decoders.add(flow["decoders"], True)
+        self.mergers = PatternIndex[bool]()
+        self.mergers.add(flow.get("mergers", ()), True)
         self.persisting_stores = PatternIndex[bool]()
         self.persisting_stores.add(flow.get("persisting_stores", ()), True)
         self.callbacks: PatternIndex[CallbackSpec] = PatternIndex()

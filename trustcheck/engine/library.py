@@ -13,7 +13,7 @@ from .catalog import providers
 from .hosts import Destination, destinations
 from .paths import deeper, path_text
 from .reads import CONFIG_TEXT, USER_TEXT, const_text, is_singleton
-from .values import CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Text, Value
+from .values import CLEAN, HOLDER, KEY, REST, UNKNOWN_TEXT, Text, Value, join_all, text_value
 
 if TYPE_CHECKING:
     from .args import CallArgs
@@ -59,6 +59,8 @@ class Library:
     def call(self, path: tuple, args: CallArgs, f: Frame) -> Value:
         catalog = self.catalog
         e = args.expr
+        if catalog.mergers.match(path):  # `defaults(options, defaultConfig)`: entry by entry
+            return join_all(args.pos)
         result = self.source(path, args, f)
         if path[-1] == "setItem" and len(args.pos) >= 2:
             self._typed_into_key_slot(args, f)
@@ -125,6 +127,13 @@ class Library:
             elif spec.when == "key-storage-name":
                 if args.pos and self._names_a_key(args.pos[0]):
                     out = out.join(program.source_value(f.module.path, e.line, f"{call}(...)", spec.origin))
+            elif spec.when == "key-storage-entries":
+                names = _entry_names(args.pos[0]) if args.pos else []
+                if any(self._names_a_key(text_value(name)) for name in names):
+                    key = program.source_value(f.module.path, e.line, f"{call}(...)", spec.origin)
+                    fields = {name: key if self._names_a_key(text_value(name)) else Value(strs=USER_TEXT)
+                              for name in names}
+                    out = out.join(Value(key.taint, fields=fields, open=False))
             elif spec.when == "widget-for-key":
                 if password:
                     out = out.join(program.source_value(f.module.path, e.line, f"{call}, password field", spec.origin))
@@ -175,6 +184,8 @@ class Library:
         last = path[-1] if path else ""
         if args.recv is not None and args.recv.strs and last in STRING_METHODS:
             return string_method(last, args.recv, args)
+        if path == ("Object", "keys") and args.pos and args.pos[0].fields:  # the names, known
+            return frozenset(Text(name, True) for name in _entry_names(Value(fields=args.pos[0].fields)))
         if catalog.config_readers.match(path):
             default = args.pos[1] if len(args.pos) > 1 else args.kw.get("default")
             return frozenset({Text(t.prefix, t.complete, "config") for t in (default.strs if default else ())}
@@ -486,3 +497,10 @@ def _decode(text: Text, rot13: bool) -> Text:
 def _has_url_field(value: Value) -> bool:
     """An options object naming its URL (`$.ajax({url, headers})`), not a URL."""
     return value.fields is not None and "url" in value.fields
+
+
+def _entry_names(names: Value) -> list[str]:
+    """The entries a storage read asks for: "apiKey", ["apiKey", "model"], {apiKey: ""}."""
+    found = [t.prefix for t in names.strs if t.complete and t.prefix]
+    found += [name for name in (names.fields or ()) if name != REST and not name.startswith("#")]
+    return sorted(set(found))
