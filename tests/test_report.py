@@ -141,3 +141,18 @@ def test_a_committed_minified_bundle_is_skipped_and_reported_for_review(scan_app
     notes = [(f.rule, f.file, f.severity) for f in report.findings]
     assert notes == [("minified-bundle", "static/app.min.js", "info")]  # a generated Python table is data
     assert report.verdict == "low"
+
+
+def test_a_relay_names_the_path_or_the_server_action_it_goes_through(scan_app):
+    report = scan_app({
+        "index.html": '<input id="key" type="password"><script type="module" src="main.js"></script>\n',
+        "main.js": 'import { check } from "./actions.js";\n'
+                   'const key = document.getElementById("key").value;\n'
+                   'fetch("/api/save?from=ui", { method: "POST", body: JSON.stringify({ key }) });\n'
+                   "check(key);\n",
+        "actions.js": '"use server";\nexport async function check(key) { return key.length; }\n'})
+    messages = {f.line: f.message for f in report.findings if f.rule == "key-relayed-to-own-server"}
+    assert messages == {3: "API key sent from the browser to the app's own server (/api/save), which uses it "
+                           "from there",
+                        4: "API key sent from the browser to the app's own server (its server action check()), "
+                           "which uses it from there"}
