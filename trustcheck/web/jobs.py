@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import tempfile
 import threading
 import time
@@ -74,6 +75,7 @@ class JobManager:
         self._owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._stopping = threading.Event()
         self._wakeup = threading.Condition()
+        self._mine: set[str] = set()  # the jobs this process is running, whose liveness it beats
         with database.writing() as db:
             db.execute("""CREATE TABLE IF NOT EXISTS jobs (
                 id TEXT PRIMARY KEY, target TEXT NOT NULL, input TEXT NOT NULL, status TEXT NOT NULL,
@@ -139,19 +141,33 @@ class JobManager:
 
     def _runner(self) -> None:
         while not self._stopping.is_set():
-            claimed = self._claim_job()
+            try:
+                claimed = self._claim_job()
+            except sqlite3.Error:  # a database busy for longer than its timeout: try again later
+                log.exception("could not claim a scan job")
+                claimed = None
             if claimed is None:
                 with self._wakeup:
                     self._wakeup.wait(POLL_SECONDS)
                 continue
-            self._run(*claimed)
+            self._mine.add(claimed[0])
+            try:
+                self._run(*claimed)
+            except sqlite3.Error:  # its end could not be written: it stops beating and is reaped
+                log.exception("scan job %s could not be finished", claimed[0])
+            finally:
+                self._mine.discard(claimed[0])
             self._wake()  # a slot is free
 
     def _beater(self) -> None:
         while not self._stopping.wait(BEAT_SECONDS):
-            self._db.execute("UPDATE jobs SET beat = ? WHERE owner = ? AND status = 'running'",
-                             (time.time(), self._owner))
-            self.reap()
+            try:
+                for job_id in list(self._mine):
+                    self._db.execute("UPDATE jobs SET beat = ? WHERE id = ? AND status = 'running'",
+                                     (time.time(), job_id))
+                self.reap()
+            except sqlite3.Error:
+                log.exception("could not record that this process's scans are alive")
 
     def _claim_job(self) -> tuple[str, str] | None:
         """The oldest queued job, now running here, when fewer than `web_workers` run."""
