@@ -10,6 +10,7 @@ from .args import CallArgs
 from .library import STRING_METHODS, Library, string_method
 from .reads import USER_TEXT, Reads, const_text
 from .scripts import Scripts
+from .stores import TAGS as STORE_TAGS, Stores
 from .values import CLEAN, KEY, Text, Value, join_all
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class CallHandler:
         self.reads = Reads(program)
         self.library = Library(program)
         self.scripts = Scripts(program, self)
+        self.stores = Stores(program, self)
 
     @property
     def catalog(self):
@@ -107,6 +109,8 @@ class CallHandler:
                     self._set_up_request(ref[1], func.obj, args, f)
             elif tag == "req":
                 result = result.join(self.request_call(ref[1], method, args, f))
+            elif tag in STORE_TAGS:
+                result = result.join(self.stores.call(ref, args, f))
             else:
                 continue
             handled = True

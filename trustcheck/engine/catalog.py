@@ -146,6 +146,12 @@ class LanguageCatalog:
         self.decoders.add(flow["decoders"], True)
         self.mergers = PatternIndex[bool]()
         self.mergers.add(flow.get("mergers", ()), True)
+        self.store_creators, self.store_middlewares = PatternIndex[bool](), PatternIndex[bool]()
+        self.slice_creators, self.root_stores = PatternIndex[bool](), PatternIndex[bool]()
+        self.state_selectors = PatternIndex[bool]()
+        stores = raw.get("stores", {})
+        for name in ("store_creators", "store_middlewares", "slice_creators", "root_stores", "state_selectors"):
+            getattr(self, name).add(stores.get(name, ()), True)
         self.persisting_stores = PatternIndex[bool]()
         self.persisting_stores.add(flow.get("persisting_stores", ()), True)
         self.callbacks: PatternIndex[CallbackSpec] = PatternIndex()

@@ -349,6 +349,9 @@ class Interpreter:
             elif tag == "cell":
                 has_identity = True
                 self.program.heap_write(ref[1], value)
+            elif tag == "slicestate":  # `state.apiKey = action.payload` in a reducer
+                has_identity = True
+                self.calls.stores.write_field(ref[1], name or "[]", value)
             elif tag == "req":
                 suffix = (name,) if type(target) is ir.Attr else ("[]",)
                 self.calls.check_store(("?request", ref[1]) + suffix, value, f)

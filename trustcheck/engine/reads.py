@@ -78,6 +78,10 @@ class Reads:
                 extra = extra.join(self.request_part(ref[1], name, f))
             elif tag == "event" and name in ("target", "currentTarget", "srcElement"):
                 refs.add(("dom", ref[1]))
+            elif tag in ("store", "rootstore"):
+                extra = extra.join(self.program.calls.stores.attr(ref, name))
+            elif tag == "slicestate":  # `state.apiKey` in a reducer
+                extra = extra.join(self.program.heap.get(("store", ref[1]), CLEAN).field(name))
             elif tag == "context" and name == "Provider":
                 refs.add(("provider", ref[1]))
             elif tag == "dom" and name == "value":

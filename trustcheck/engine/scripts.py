@@ -73,6 +73,10 @@ class Scripts:
         persisted = next((p for p in paths if self.calls.catalog.persisting_stores.match(p)), None)
         if persisted is not None and _functions(args):
             return self._persisted_store(persisted, args, f)
+        for path in paths:
+            made = self.calls.stores.library_call(path, args, f)
+            if made is not None:
+                return made
         elements = [r for r in (args.recv.refs if args.recv is not None else ()) if r[0] == "dom"]
         if elements and method in ("addEventListener", "on", "bind"):
             event = Value(refs=frozenset({("event", r[1]) for r in elements}))
@@ -119,17 +123,11 @@ class Scripts:
         return Value(refs=frozenset({("state", site)}))
 
     def _persisted_store(self, path: tuple, args: CallArgs, f: Frame) -> Value:
-        """zustand's `persist((set, get) => ({apiKey, setApiKey: (k) => set({apiKey: k})}))`: the
-        store's state is written to localStorage by its `set`. The creator runs with that `set`,
-        and each action it returns runs as the app would call it."""
-        store_set = Value(refs=frozenset({("mod", path + ("()", "set"))}))
-        store_get = Value(refs=frozenset({("mod", path + ("()", "get"))}))
-        state = join_all(self.calls.call_function(ref, self._args([store_set, store_get], args.expr), f)
-                         for ref in _functions(args))
-        for action in (state.fields or {}).values():
-            for ref in (r for r in action.refs if r[0] == "func"):
-                self.program.run_entry(ref[1], f, ref[3])
-        return state
+        """zustand's `persist((set, get) => ({apiKey, setApiKey: (k) => set({apiKey: k})}))`: a
+        store (see stores.py) whose every `set` also writes its state to localStorage."""
+        storage_set = Value(refs=frozenset({("mod", path + ("()", "set"))}))
+        creator = join_all(args.pos[:1])
+        return self.calls.stores.zustand((f.module.path, args.expr.line), creator, storage_set, args, f)
 
     def _state(self, site: tuple) -> Value:
         return self.program.heap.get(("state", site), CLEAN)
