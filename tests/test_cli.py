@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 from fake_forge import serve_github, settings_for
 from trustcheck.cli import main
 
@@ -108,3 +110,13 @@ def test_scan_fetches_a_public_repository_by_its_url(forge, codeload, monkeypatc
 def test_a_url_of_no_forge_is_refused_with_what_is_accepted(capsys):
     assert main(["scan", "https://example.com/alice/chat"]) == 2
     assert "Paste the URL of a public repository" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`trustcheck rules | head -1`: the pipe closes before everything is written."""
+    process = subprocess.Popen([sys.executable, "-m", "trustcheck", "rules"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the first line
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    assert process.returncode == 0

@@ -72,10 +72,15 @@ def _rules(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _scan(args) if args.command == "scan" else _rules(args)
+        code = _scan(args) if args.command == "scan" else _rules(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
     except TrustcheckError as err:
         print(f"trustcheck: {err.message}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("trustcheck: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `trustcheck rules | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
