@@ -110,7 +110,7 @@ class Scripts:
         out = Value(strs=USER_TEXT)
         for _, name in elements:
             if name == KEY_MARKER or name in self.program.key_inputs or self.calls.catalog.is_key_widget(name):
-                label = "a password field" if name == KEY_MARKER else f"the field #{name}"
+                label = "a key field" if name == KEY_MARKER else f"the field #{name}"
                 out = out.join(self.program.source_value(f.module.path, f.line, f"typed into {label}", "user"))
         return out
 
@@ -153,7 +153,9 @@ class Scripts:
                 elif ref[0] == "provider":  # <KeyContext.Provider value={...}>
                     self.program.heap_write(("context", ref[1]), props.field("value"))
             if _component_key_field({name: const_text(value) or "" for name, value in attrs if name}):
-                self._wire_events(attrs, Value(refs=frozenset({("event", KEY_MARKER)})), e, f)
+                # its handlers get an event (`e.target.value`) or the text itself (`onValueChange`)
+                typed = self.program.source_value(f.module.path, e.line, "typed into a key field", "user")
+                self._wire_events(attrs, Value(refs=frozenset({("event", KEY_MARKER)})).join(typed), e, f)
             return result
         constants = {name: const_text(value) or "" for name, value in attrs if name}
         marker = None
