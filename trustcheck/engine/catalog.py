@@ -122,6 +122,8 @@ class LanguageCatalog:
         self.handler_names = frozenset(request.get("handler_names", ()))
         self.request_parameter_defaults = frozenset(request["parameter_defaults"])
         self.request_channels: dict[str, str] = dict(request["channels"])
+        self.request_readers: dict[str, str] = dict(request.get("readers", {}))  # function -> part it reads
+        self.request_reader_modules = frozenset(request.get("reader_modules", ()))
         sanitizers = raw["sanitizers"]
         self.sanitizers = PatternIndex[bool]()
         self.sanitizers.add(sanitizers["calls"], True)

@@ -61,6 +61,12 @@ class Library:
         e = args.expr
         if catalog.mergers.match(path):  # `defaults(options, defaultConfig)`: entry by entry
             return join_all(args.pos)
+        part = catalog.request_readers.get(path[-1]) if len(path) == 1 or (
+            len(path) == 2 and path[0] in catalog.request_reader_modules) else None
+        if part is not None and args.pos:  # `readBody(event)`, `getHeader(event, "x-api-key")`
+            reads = self.program.calls.reads
+            name = const_text(args.pos[1]) if len(args.pos) > 1 else None
+            return reads.request_field(part, name, f) if name else reads.request_part("any", part, f)
         result = self.source(path, args, f)
         if path[-1] == "setItem" and len(args.pos) >= 2:
             self._typed_into_key_slot(args, f)
