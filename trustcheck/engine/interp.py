@@ -234,8 +234,10 @@ class Interpreter:
         """Assign `value` to a plain name, in the scope Python would use."""
         if f.kind == "module":
             if name in f.module.key_bindings:  # a script variable bound to a key field (v-model)
-                value = value.join(self.program.source_value(f.module.path, f.line,
-                                                             f"bound to a key field as {name}", "user"))
+                typed = self.program.source_value(f.module.path, f.line, f"bound to a key field as {name}", "user")
+                for ref in (r for r in value.refs if r[0] == "mod"):  # the field writes its `.value`:
+                    self.calls.check_store(ref[1] + ("value",), typed, f)  # VueUse's useLocalStorage ref
+                value = value.join(typed)
             f.locals[name] = value
             self.program.write_global(f.module, name, value, f, from_function=False)
         elif f.kind == "class":
