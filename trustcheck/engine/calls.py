@@ -338,6 +338,12 @@ class CallHandler:
         functions = [r for v in args.values(spec.function) for r in self.program.callables(v)]
         if not functions:
             return
+        if spec.arguments:  # `CommandHandler("setkey", setkey)`: called with the bot's update, context
+            objects = CallArgs([Value(refs=frozenset({("mod", path)})) for path in spec.arguments], {}, CLEAN,
+                               None, args.expr)
+            for ref in functions:
+                self.call_function(ref, objects, f)
+            return
         inputs: list[Value] = [Value(strs=USER_TEXT)] + [CLEAN] * (spec.leading - 1) if spec.leading else []
         broadcast = None
         for role in spec.inputs:

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from ..rules import SinkSpec, load_rules
-from .paths import PatternIndex
+from .paths import PatternIndex, split_path
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 
@@ -42,6 +42,7 @@ class CallbackSpec:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     leading: int
+    arguments: tuple[str, ...] = ()  # library objects the function is called with (a bot's update)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ class LanguageCatalog:
         self.callbacks: PatternIndex[CallbackSpec] = PatternIndex()
         for entry in raw.get("callback", ()):
             spec = CallbackSpec(tuple(entry["function"]), tuple(entry.get("inputs", ())),
-                                tuple(entry.get("outputs", ())), int(entry.get("leading", 0)))
+                                tuple(entry.get("outputs", ())), int(entry.get("leading", 0)),
+                                tuple(split_path(p) for p in entry.get("arguments", ())))
             self.callbacks.add(entry["calls"], spec)
         self.request_setups: PatternIndex[RequestSetup] = PatternIndex()
         for entry in raw.get("request_setup", ()):
