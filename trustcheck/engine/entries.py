@@ -102,7 +102,7 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
         if key_named:
             channel = _DEFAULT_CHANNELS.get(default) or _DEFAULT_CHANNELS.get(_inner_default(param.default)) or (
                 "headers" if default in ("Depends", "Security") else "body" if default in ("Body", "Form") else "query")
-            program.request_key_channels.add(channel)
+            program.request_key_channels.add((module.language, channel))
             label = f"{_CHANNEL_WORDS.get(channel, 'request field')} {param.name}"
             return program.source_value(module.path, line, label, "request")
         if default in ("Depends", "Security"):
@@ -113,7 +113,7 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
             model = _body_model_with_key(program, module, annotation)
             body = Value(strs=_USER, refs=frozenset({("req", "body")}))
             if model:
-                program.request_key_channels.add("body")
+                program.request_key_channels.add((module.language, "body"))
                 return body.join(program.source_value(module.path, line, f"request body field {model}", "request"))
             return body
         return Value(strs=_USER, refs=frozenset({("mod", ("?" + param.name.lower(),))}))  # res, reply

@@ -73,7 +73,7 @@ class Program:
         self._source_ids: dict[tuple, int] = {}
         self.findings: dict[tuple, RawFinding] = {}
         self.expected: dict[tuple, str] = {}
-        self.request_key_channels: set[str] = set()
+        self.request_key_channels: set[tuple[str, str]] = set()  # (language, channel) keys are read from
         self.externally_written: set[tuple[str, str]] = set()
         self.key_inputs = frozenset(name for m in modules for name in m.key_inputs)
         self.memo: dict[tuple, tuple[Value, Value, dict[tuple, int]]] = {}

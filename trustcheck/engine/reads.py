@@ -172,7 +172,7 @@ class Reads:
         if name is None:
             return self.carrier(channel, f).join(Value(refs=frozenset({("req", channel)})))
         if self.catalog.is_key_field(name):
-            self.program.request_key_channels.add(channel)
+            self.program.request_key_channels.add((f.module.language, channel))
             where = _CHANNEL_WORDS.get(channel, "request field")
             return self.program.source_value(f.module.path, f.line, f"{where} {name}", "request")
         return Value(strs=USER_TEXT)

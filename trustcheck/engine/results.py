@@ -41,7 +41,8 @@ def _finding(program: Program, raw: RawFinding, rule) -> Finding | None:
     for fact, trace in raw.facts.items():
         source = program.sources[fact[0]]
         if source.origin.startswith("carrier:"):
-            if source.origin.split(":", 1)[1] not in program.request_key_channels:
+            channel = (program.modules[source.file].language, source.origin.split(":", 1)[1])
+            if channel not in program.request_key_channels:  # no key is read from there in that language
                 continue
         elif source.origin == "env" and raw.context == "server" and (
                 rule.category in ("logging", "persistence") or rule.id == "key-sent-to-configured-host"):
