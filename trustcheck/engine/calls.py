@@ -107,6 +107,8 @@ class CallHandler:
                 self._callbacks(ref[1], args, f, returned)
                 if type(func) is ir.Attr:
                     self._set_up_request(ref[1], func.obj, args, f)
+                    for field in self.catalog.collectors.match(ref[1]) if args.pos else ():  # `modal.add_item(x)`
+                        self.interp.store_into(ir.Attr(func.obj, field), args.pos[0], f)
             elif tag == "req":
                 result = result.join(self.request_call(ref[1], method, args, f))
             elif tag in STORE_TAGS:

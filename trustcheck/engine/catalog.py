@@ -163,6 +163,9 @@ class LanguageCatalog:
                                 tuple(entry.get("outputs", ())), int(entry.get("leading", 0)),
                                 tuple(split_path(p) for p in entry.get("arguments", ())))
             self.callbacks.add(entry["calls"], spec)
+        self.collectors: PatternIndex[str] = PatternIndex()  # method -> the field it adds its argument to
+        for entry in raw.get("collector", ()):
+            self.collectors.add(entry["calls"], entry["field"])
         self.request_setups: PatternIndex[RequestSetup] = PatternIndex()
         for entry in raw.get("request_setup", ()):
             self.request_setups.add(entry["calls"], RequestSetup(entry.get("url", ""), entry.get("data", "")))

@@ -323,6 +323,7 @@ class Interpreter:
         if value.taint and not weak:
             value = value.with_step(Step(f.module.path, f.line, f"stored in {label}"))
         has_identity = False
+        sunk = False  # stored into a library object that keeps it (a file-backed dict): its own finding
         for ref in obj.refs:
             tag = ref[0]
             if tag == "inst" or tag == "class":
@@ -341,6 +342,7 @@ class Interpreter:
                 path = ref[1]
                 suffix = (name,) if type(target) is ir.Attr else ("[]",)
                 self.calls.check_store(path + suffix, value, f)
+                sunk = sunk or bool(self.calls.catalog.sink_stores.match(path + suffix))
                 if type(target) is ir.Attr and name in self.calls.catalog.base_url_keywords:
                     self.calls.check_redirect_store(path + suffix, obj, value, f)
                     if not is_singleton(path) and value.strs:  # the client now points there
@@ -367,6 +369,10 @@ class Interpreter:
                 self.program.check_global_store(f, label, value)
             else:
                 self.bind(obj_expr.id, whole, f)
+        elif value.taint and sunk and type(obj_expr) is ir.Name and self.is_global(obj_expr.id, f):
+            held = self.lookup(obj_expr.id, f).join(value.taint_only())  # read back later, reported once
+            self.program.write_global(f.module, obj_expr.id, held, f, from_function=False)
+            self.program.externally_written.add((f.module.path, obj_expr.id))
         elif value.taint:
             self.store_into(obj_expr, value.taint_only(), f)
 
