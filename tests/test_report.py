@@ -156,3 +156,12 @@ def test_a_relay_names_the_path_or_the_server_action_it_goes_through(scan_app):
                            "from there",
                         4: "API key sent from the browser to the app's own server (its server action check()), "
                            "which uses it from there"}
+
+
+def test_a_bot_commands_argument_is_named_as_such_in_the_trace(scan_app):
+    report = scan_app({"bot.py": "import logging\nfrom discord.ext import commands\n"
+                                 "bot = commands.Bot(command_prefix='!')\n\n"
+                                 "@bot.command()\nasync def setkey(ctx, api_key):\n"
+                                 "    logging.warning('key %s', api_key)\n"})
+    (finding,) = [f for f in report.findings if f.rule == "key-in-log-call"]
+    assert finding.trace[0].note == "key entered: command argument api_key"

@@ -19,6 +19,7 @@ _USER = frozenset({Text("", False, "user")})
 _DEFAULT_CHANNELS = {"Header": "headers", "Cookie": "cookies", "Query": "query", "APIKeyHeader": "headers",
                      "APIKeyQuery": "query", "APIKeyCookie": "cookies"}
 _CHANNEL_WORDS = {"headers": "request header", "cookies": "cookie", "query": "query parameter"}
+_COMMAND_DECORATORS = {"command", "slash_command", "hybrid_command", "message_handler", "on_message", "event"}
 _MAPPING_ANNOTATIONS = {"dict", "Dict", "dict[str, str]", "Dict[str, str]", "dict[str, Any]", "Dict[str, Any]"}
 
 
@@ -82,14 +83,15 @@ def run_entry(program: Program, fkey: tuple, caller: Frame | None, closure: int 
             instance = ("inst", ckey, "entry") if not func.decorated_with("classmethod") else None
             values[param.name] = Value(refs=frozenset({instance or ("class", ckey)}))
             continue
-        values[param.name] = _entry_value(program, param, route, module, func.line)
+        values[param.name] = _entry_value(program, param, route, module, func.line, _is_command(func))
         if param.name in _hidden_options(func) and not values[param.name].taint:
             values[param.name] = program.source_value(module.path, func.line, f"typed at a hidden prompt "
                                                       f"(--{param.name.replace('_', '-')})", "user")
     program.run_function(fkey, values, instance, closure, frame)
 
 
-def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Module, line: int) -> Value:
+def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Module, line: int,
+                 command: bool = False) -> Value:
     catalog = language_catalog(module.language)
     annotation = param.annotation.strip("'\"")
     key_named = catalog.is_key_name(param.name) or (route and catalog.is_key_field(param.name))
@@ -103,7 +105,8 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
             channel = _DEFAULT_CHANNELS.get(default) or _DEFAULT_CHANNELS.get(_inner_default(param.default)) or (
                 "headers" if default in ("Depends", "Security") else "body" if default in ("Body", "Form") else "query")
             program.request_key_channels.add((module.language, channel))
-            label = f"{_CHANNEL_WORDS.get(channel, 'request field')} {param.name}"
+            words = "command argument" if command and not default else _CHANNEL_WORDS.get(channel, "request field")
+            label = f"{words} {param.name}"
             return program.source_value(module.path, line, label, "request")
         if default in ("Depends", "Security"):
             return _UNKNOWN
@@ -122,6 +125,13 @@ def _entry_value(program: Program, param: ir.Param, route: bool, module: ir.Modu
     if param.default is not None:
         return program.default_value(module, param.default).join(_UNKNOWN)
     return _UNKNOWN
+
+
+def _is_command(func: ir.Function) -> bool:
+    """A chat bot's or a CLI's command (`@bot.command()`, `@tree.command()`): its parameters are
+    the words the user typed after it, not a web request's query."""
+    return any(_default_name(d) in _COMMAND_DECORATORS or (type(d) is ir.Attr and d.attr in _COMMAND_DECORATORS)
+               for d in func.decorators)
 
 
 def _hidden_options(func: ir.Function) -> set[str]:
