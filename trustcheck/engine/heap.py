@@ -22,6 +22,7 @@ class Heap:
         self._reading: list[dict[tuple, int]] = []
         self._below: dict[tuple, set[tuple]] = {}  # library path -> "m" cells under it
         self._fields: dict[tuple, set[tuple]] = {}  # (class, site) -> its "f" cells
+        self._named: dict[tuple, set[tuple]] = {}  # (class, field name) -> that field's cells, every site
         self._globals: dict[str, set[str]] = {}  # module -> names of its globals
 
     @contextmanager
@@ -80,6 +81,8 @@ class Heap:
         elif kind == "f":
             self._bump(("fields", cell[1], cell[2]))
             self._fields.setdefault((cell[1], cell[2]), set()).add(cell)
+            self._bump(("named", cell[1], cell[3]))
+            self._named.setdefault((cell[1], cell[3]), set()).add(cell)
         elif kind == "g":
             self._bump(("globals", cell[1]))
             self._globals.setdefault(cell[1], set()).add(cell[2])
@@ -101,6 +104,12 @@ class Heap:
         self._read(("fields", ckey, None))
         cells = self._fields.get((ckey, site), set()) | self._fields.get((ckey, None), set())
         return join_all(self.cells[cell] for cell in cells if cell[-1] not in masked)
+
+    def field_of_any(self, ckey: tuple, name: str) -> Value:
+        """Field `name` as any instance of the class holds it: for a method the framework calls
+        on an instance the program made elsewhere."""
+        self._read(("named", ckey, name))
+        return join_all(self.cells[cell] for cell in self._named.get((ckey, name), ()))
 
     def globals_of(self, module: str) -> list[tuple[str, Value]]:
         self._read(("globals", module))
