@@ -145,8 +145,9 @@ class Reads:
         if instance:
             cells.insert(0, ("f", ckey, ref[2], name))
         value = join_all(program.heap.get(cell, CLEAN) for cell in cells)
-        if instance and ref[2] == "entry":  # a method run as the framework calls it, on some instance
-            value = value.join(program.heap.field_of_any(ckey, name))
+        if instance and ref[2] == "entry" and cells[0] not in program.heap.cells and program.external_bases(ckey):
+            # a framework's class (a pycord Modal): the framework calls this method on an instance
+            value = value.join(program.heap.field_of_any(ckey, name))  # the program made somewhere
         refs = {("cell", cells[0])}
         for base in program.external_bases(ckey):
             refs.add(("mod", base + (("()", name) if instance else (name,))))
