@@ -174,3 +174,30 @@ def _wait_until_up(session: requests.Session, base: str) -> None:
         except requests.ConnectionError:
             time.sleep(0.1)
     raise AssertionError("the site did not start under gunicorn")
+
+
+BOOT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from trustcheck.web.database import Database
+from trustcheck.web.jobs import JobManager
+from trustcheck.web.security import RateLimiter
+from trustcheck.web.store import SQLiteReportStore
+from trustcheck.config import load_settings
+time.sleep(max(0.0, {start} - time.time()))
+database = Database(Path({path!r}))
+JobManager(load_settings({{}}), SQLiteReportStore(database), database).shutdown()
+RateLimiter(5, database)
+"""
+
+
+def test_processes_opening_a_new_database_at_once_all_start(tmp_path):
+    """gunicorn starts its workers together: each creates the tables of a database nobody made yet."""
+    for attempt in range(4):
+        path = tmp_path / f"site{attempt}.sqlite3"
+        start = time.time() + 1.5
+        code = BOOT.format(root=str(ROOT), start=start, path=str(path))
+        workers = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(3)]
+        errors = [w.communicate(timeout=60)[1].decode() for w in workers]
+        assert [w.returncode for w in workers] == [0, 0, 0], errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,7 +20,7 @@ class Database:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
         return connection
@@ -39,3 +40,16 @@ class Database:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+
+def _use_wal(connection: sqlite3.Connection, attempts: int = 50) -> None:
+    """Switch the file to write-ahead logging, which then stays. Switching needs the file to
+    itself, and the busy timeout does not wait for that: when every process of the site opens a
+    new database at once, all but one are refused, so try again until the file is in WAL mode."""
+    for _ in range(attempts):
+        try:
+            if connection.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError:
+            pass
+        time.sleep(0.05)
