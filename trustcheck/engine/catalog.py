@@ -153,7 +153,9 @@ class LanguageCatalog:
         self.slice_creators, self.root_stores = PatternIndex[bool](), PatternIndex[bool]()
         self.state_selectors = PatternIndex[bool]()
         stores = raw.get("stores", {})
-        for name in ("store_creators", "store_middlewares", "slice_creators", "root_stores", "state_selectors"):
+        self.signals, self.solid_stores = PatternIndex[bool](), PatternIndex[bool]()
+        for name in ("store_creators", "store_middlewares", "slice_creators", "root_stores", "state_selectors",
+                     "signals", "solid_stores"):
             getattr(self, name).add(stores.get(name, ()), True)
         self.persisting_stores = PatternIndex[bool]()
         self.persisting_stores.add(flow.get("persisting_stores", ()), True)

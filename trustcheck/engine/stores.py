@@ -1,4 +1,4 @@
-"""State stores shared by a front end's components: zustand and Redux Toolkit.
+"""State stores shared by a front end's components: zustand, Solid and Redux Toolkit.
 
 A store's state lives in a heap cell ("store", site), where `site` is the call that made it:
 
@@ -7,6 +7,8 @@ A store's state lives in a heap cell ("store", site), where `site` is the call t
   (a ("store", site) reference) gives the state, or what a selector picks from it
   (`useStore((s) => s.apiKey)`, `useStore.getState().apiKey`). Middlewares that hand the creator
   through (`devtools`, `immer`) are looked through; `persist` writes browser storage as well.
+- Solid: `createSignal` gives a getter and a setter of the cell; `createStore` the state (read
+  by field) and a setter that also takes a path (`setStore("settings", "apiKey", key)`).
 - Redux Toolkit: `createSlice({initialState, reducers})` keeps the slice's state in a cell; an
   action creator (`keyChanged(key)`) runs its reducer with that state and `{payload}`;
   `configureStore({reducer: {name: slice.reducer}})`'s `getState()` and react-redux's
@@ -17,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .args import CallArgs
+from .reads import const_text
 from .values import CLEAN, Value, join_all, text_value
 
 if TYPE_CHECKING:
@@ -55,6 +58,12 @@ class Stores:
         if catalog.state_selectors.match(path) and args.pos:
             root = join_all(self._root_state(site) for site in self._roots)
             return self._select(args.pos[0], root, args, f)
+        if catalog.signals.match(path):  # Solid's `const [apiKey, setApiKey] = createSignal("")`
+            self.program.heap_write(("store", site), args.pos[0] if args.pos else CLEAN)
+            return _pair(Value(refs=frozenset({("storeget", site)})), Value(refs=frozenset({("storeset", site)})))
+        if catalog.solid_stores.match(path):  # `const [store, setStore] = createStore({...})`
+            self.program.heap_write(("store", site), args.pos[0] if args.pos else CLEAN)
+            return _pair(Value(refs=frozenset({("slicestate", site)})), Value(refs=frozenset({("storeset", site)})))
         return None
 
     def zustand(self, site: tuple, creator: Value, storage_set: Value, args: CallArgs, f: Frame) -> Value:
@@ -96,6 +105,11 @@ class Stores:
             return self._select(args.pos[0] if args.pos else CLEAN, heap.get(("store", site), CLEAN), args, f)
         if tag == "storeset":  # `set({apiKey: k})`, `set((state) => ({...}))`
             partial = args.pos[0] if args.pos else CLEAN
+            path = [const_text(v) for v in args.pos[:-1]]
+            if path and all(path):  # Solid's `setStore("settings", "apiKey", value)`
+                partial = args.pos[-1]
+                for name in reversed(path):
+                    partial = Value(partial.taint_only().taint, fields={name: partial}, open=False)
             updaters = [r for r in partial.refs if r[0] == "func"]
             if updaters:
                 now = CallArgs([heap.get(("store", site), CLEAN)], {}, CLEAN, None, args.expr)
@@ -140,3 +154,8 @@ class Stores:
     def write_field(self, site: tuple, name: str, value: Value) -> None:
         """`state.apiKey = action.payload` in a reducer: the slice's entry `name`."""
         self.program.heap_write(("store", site), Value(value.taint_only().taint, fields={name: value}, open=False))
+
+
+def _pair(first: Value, second: Value) -> Value:
+    """What `const [a, b] = hook()` takes apart."""
+    return Value(fields={"#0": first, "#1": second}, open=False)
