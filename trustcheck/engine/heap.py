@@ -1,5 +1,6 @@
 """The shared heap: module globals ("g", module, name), object fields ("f", class, site, name),
-attributes of library modules ("m", path), React state ("state", site).
+attributes of library modules ("m", path), React state ("state", site) and contexts ("context",
+site), front-end stores ("store", site; see stores.py).
 
 Every read is recorded, with the cell's version at the time, against the analysis running
 (`track`); every change bumps the cell's version. A later round re-runs only the analyses that
