@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import ir
-from .values import Value, join_all
+from .values import CLEAN, Value, join_all
 
 
 class CallArgs:
@@ -18,6 +18,14 @@ class CallArgs:
         self.recv = recv
         self.expr = expr
         self.items = items  # the first argument's items, when it is a list written out in the call
+
+    @classmethod
+    def positional(cls, values: list[Value], expr: ir.Expr) -> CallArgs:
+        """Just these positional arguments: how the engine calls a function the way a library or
+        framework would (a callback, an event handler), at `expr` (a call, an element, ...)."""
+        call = expr if type(expr) is ir.Call else ir.Call(ir.Opaque(()), (), (), getattr(expr, "line", 0),
+                                                          getattr(expr, "end_line", 0))
+        return cls(values, {}, CLEAN, None, call)
 
     def role(self, role: str) -> Value | None:
         if role == "receiver":

@@ -159,7 +159,7 @@ class CallHandler:
 
     def call_method(self, ref: tuple, f: Frame) -> Value:
         """Call a bound method with no arguments (a property read)."""
-        return self.call_function(ref, CallArgs([], {}, CLEAN, None, _NO_CALL), f)
+        return self.call_function(ref, CallArgs.positional([], _NO_CALL), f)
 
     def call_function(self, ref: tuple, args: CallArgs, f: Frame) -> Value:
         program = self.program
@@ -311,7 +311,7 @@ class CallHandler:
         out = CLEAN
         for ref in wrapper_factory.refs:
             if ref[0] == "func":
-                call = CallArgs([function], {}, CLEAN, None, _NO_CALL)
+                call = CallArgs.positional([function], _NO_CALL)
                 out = out.join(self.call_function(ref, call, f))
         return out if any(r[0] == "func" for r in out.refs) else function
 
@@ -327,10 +327,10 @@ class CallHandler:
                 value = args.role(spec.value) or CLEAN
                 getters = [r for r in value.refs if r[0] == "func"]
                 if getters:
-                    no_args = CallArgs([], {}, CLEAN, None, args.expr)
+                    no_args = CallArgs.positional([], args.expr)
                     value = join_all(self.call_function(r, no_args, f) for r in getters)
                 callbacks = [v for i, v in enumerate(args.pos) if str(i) != spec.value]
-            call_args = CallArgs([CLEAN] * spec.parameter + [value], {}, CLEAN, None, args.expr)
+            call_args = CallArgs.positional([CLEAN] * spec.parameter + [value], args.expr)
             for ref in (r for v in callbacks for r in v.refs if r[0] == "func"):
                 self.call_function(ref, call_args, f)
         if not specs and not handed:
@@ -341,8 +341,8 @@ class CallHandler:
         if not functions:
             return
         if spec.arguments:  # `CommandHandler("setkey", setkey)`: called with the bot's update, context
-            objects = CallArgs([Value(refs=frozenset({("mod", path)})) for path in spec.arguments], {}, CLEAN,
-                               None, args.expr)
+            objects = CallArgs.positional([Value(refs=frozenset({("mod", path)})) for path in spec.arguments],
+                                          args.expr)
             for ref in functions:
                 self.call_function(ref, objects, f)
             return

@@ -45,20 +45,20 @@ class Scripts:
             return self.program.require(name, f.module) if name else CLEAN
         if method in ("then", "catch", "finally") and args.recv is not None and _functions(args):
             value = args.recv if method == "then" else CLEAN
-            return join_all(self.calls.call_function(r, self._args([value], e), f) for r in _functions(args))
+            return join_all(self.calls.call_function(r, CallArgs.positional([value], e), f) for r in _functions(args))
         setters = [r for r in callee.refs if r[0] == "setter"]
         if setters:
             for _, site in setters:
                 new = args.pos[0] if args.pos else CLEAN
                 for ref in (r for r in new.refs if r[0] == "func"):
-                    new = new.join(self.calls.call_function(ref, self._args([self._state(site)], e), f))
+                    new = new.join(self.calls.call_function(ref, CallArgs.positional([self._state(site)], e), f))
                 self.program.heap_write(("state", site), new)
             return CLEAN
         paths = [r[1] for r in callee.refs if r[0] == "mod"]
         if any(p[-1] == "useState" for p in paths):
             return self._use_state(args, f)
         if any(p[-1] == "useMemo" for p in paths) and _functions(args):  # the factory's result
-            return join_all(self.calls.call_function(r, self._args([], e), f) for r in _functions(args))
+            return join_all(self.calls.call_function(r, CallArgs.positional([], e), f) for r in _functions(args))
         if any(p[-1] == "useCallback" for p in paths) and _functions(args):  # the function itself,
             for ref in _functions(args):  # run also as an entry point, whoever calls it
                 self.program.run_entry(ref[1], f, ref[3])
@@ -81,14 +81,14 @@ class Scripts:
         if elements and method in ("addEventListener", "on", "bind"):
             event = Value(refs=frozenset({("event", r[1]) for r in elements}))
             for ref in _functions(args):
-                self.calls.call_function(ref, self._args([event], e), f)
+                self.calls.call_function(ref, CallArgs.positional([event], e), f)
             return CLEAN
         if elements and method == "val" and not args.pos:
             return self.element_value(elements, f)
         jquery = type(func) is ir.Name and func.id in JQUERY
         if jquery and _functions(args):  # `jQuery(function ($) {...})`: run when the document is
             for ref in _functions(args):  # ready, with jQuery itself
-                self.calls.call_function(ref, self._args([callee], e), f)
+                self.calls.call_function(ref, CallArgs.positional([callee], e), f)
             return CLEAN
         lookup = jquery or any(p[-1] in DOM_LOOKUPS for p in paths)
         if lookup and args.pos:
@@ -103,7 +103,7 @@ class Scripts:
         owner = self.calls.interp.eval(target.obj, f)
         event = Value(refs=frozenset({("event", r[1]) for r in owner.refs if r[0] == "dom"}))
         for ref in functions:
-            self.calls.call_function(ref, self._args([event], target), f)
+            self.calls.call_function(ref, CallArgs.positional([event], target), f)
 
     def element_value(self, elements: list[tuple], f: Frame) -> Value:
         """`input.value`: the key when the element is a key field."""
@@ -118,7 +118,7 @@ class Scripts:
         site = (f.module.path, args.expr.line)
         initial = args.pos[0] if args.pos else CLEAN
         for ref in (r for r in initial.refs if r[0] == "func"):
-            initial = self.calls.call_function(ref, self._args([], args.expr), f)
+            initial = self.calls.call_function(ref, CallArgs.positional([], args.expr), f)
         self.program.heap_write(("state", site), initial)
         return Value(refs=frozenset({("state", site)}))
 
@@ -147,9 +147,9 @@ class Scripts:
             result = CLEAN
             for ref in component.refs:
                 if ref[0] == "func":
-                    result = result.join(self.calls.call_function(ref, self._args([props], e), f))
+                    result = result.join(self.calls.call_function(ref, CallArgs.positional([props], e), f))
                 elif ref[0] == "class":
-                    result = result.join(self.calls.instantiate(ref[1], self._args([props], e), f))
+                    result = result.join(self.calls.instantiate(ref[1], CallArgs.positional([props], e), f))
                 elif ref[0] == "provider":  # <KeyContext.Provider value={...}>
                     self.program.heap_write(("context", ref[1]), props.field("value"))
             if _component_key_field({name: const_text(value) or "" for name, value in attrs if name}):
@@ -173,13 +173,7 @@ class Scripts:
         for name, value in attrs:
             if name and _EVENT_ATTRS.match(name):
                 for ref in (r for r in value.refs if r[0] == "func"):
-                    self.calls.call_function(ref, self._args([event], e), f)
-
-    @staticmethod
-    def _args(values: list[Value], expr: ir.Expr) -> CallArgs:
-        call = expr if type(expr) is ir.Call else ir.Call(ir.Opaque(()), (), (), getattr(expr, "line", 0),
-                                                          getattr(expr, "end_line", 0))
-        return CallArgs(values, {}, CLEAN, None, call)
+                    self.calls.call_function(ref, CallArgs.positional([event], e), f)
 
 
 def _component_key_field(constants: dict[str, str]) -> bool:

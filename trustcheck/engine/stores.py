@@ -71,7 +71,7 @@ class Stores:
         store_set = Value(refs=frozenset({("storeset", site)})).join(storage_set)
         store_get = Value(refs=frozenset({("storeget", site)}))
         api = Value(refs=frozenset({("store", site)}))
-        call = CallArgs([store_set, store_get, api], {}, CLEAN, None, args.expr)
+        call = CallArgs.positional([store_set, store_get, api], args.expr)
         state = join_all(self.calls.call_function(ref, call, f) for ref in creator.refs if ref[0] == "func")
         if creator.fields is not None:  # a state object given as it is
             state = state.join(creator)
@@ -112,7 +112,7 @@ class Stores:
                     partial = Value(partial.taint_only().taint, fields={name: partial}, open=False)
             updaters = [r for r in partial.refs if r[0] == "func"]
             if updaters:
-                now = CallArgs([heap.get(("store", site), CLEAN)], {}, CLEAN, None, args.expr)
+                now = CallArgs.positional([heap.get(("store", site), CLEAN)], args.expr)
                 partial = join_all(self.calls.call_function(r, now, f) for r in updaters)
             self.program.heap_write(("store", site), partial)
             return CLEAN
@@ -125,14 +125,14 @@ class Stores:
         state = Value(refs=frozenset({("slicestate", site)}))
         reducer = self._reducers.get((site, name), CLEAN)
         for ref in (r for r in reducer.refs if r[0] == "func"):
-            self.calls.call_function(ref, CallArgs([state, action], {}, CLEAN, None, args.expr), f)
+            self.calls.call_function(ref, CallArgs.positional([state, action], args.expr), f)
         return action
 
     def _select(self, selector: Value, state: Value, args: CallArgs, f: Frame) -> Value:
         pickers = [r for r in selector.refs if r[0] == "func"]
         if not pickers:
             return state
-        call = CallArgs([state], {}, CLEAN, None, args.expr)
+        call = CallArgs.positional([state], args.expr)
         return join_all(self.calls.call_function(r, call, f) for r in pickers)
 
     def _root_state(self, site: tuple) -> Value:
