@@ -32,14 +32,12 @@ import math
 import multiprocessing
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fake_forge import FakeForge, serve_github, settings_for  # noqa: E402
+from tests.site_process import gunicorn_site  # noqa: E402
 
 Row = tuple[str, str, bool]  # what, the figure, whether it meets its target
 STORED_MEDIAN_MS = 50.0
@@ -144,34 +143,6 @@ def serve_repo(forge: FakeForge, codeload: FakeForge, index: int) -> Repo:
     return repo
 
 
-def start_site(forge: FakeForge, codeload: CountingForge, instance: Path, workers: int,
-               processes: int) -> tuple[subprocess.Popen, str]:
-    """gunicorn serving `wsgi:app` in processes of its own, configured by environment variables."""
-    settings = settings_for(forge, codeload, web_workers=workers, scans_per_hour=10_000)
-    env = {**os.environ, "TRUSTCHECK_INSTANCE_PATH": str(instance),
-           **{f"TRUSTCHECK_{spec.name.upper()}": str(getattr(settings, spec.name)) for spec in fields(settings)}}
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                               "--workers", str(processes), "--threads", "4", "--log-level", "warning", "wsgi:app"],
-                              cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if new_session().get(f"{base}/", timeout=5).status_code == 200:
-                return server, base
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the site did not start under gunicorn")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def new_session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # loopback only: no proxy from the environment
@@ -219,7 +190,8 @@ def stored_reports(site: Site, repo: Repo, clients: int, requests_each: int) -> 
     pages = [("html", job["report_url"], "html"), ("json", f"{site.base}/api/scans/{job['id']}", "json")]
     static = [("static", f"{site.base}/static/favicon.svg", "any")]
     hammer(pages + static, clients, requests_each)  # warm-up
-    return hammer(pages, 1, requests_each), hammer(pages, clients, requests_each), hammer(static, clients, requests_each)
+    alone, crowd = hammer(pages, 1, requests_each), hammer(pages, clients, requests_each)
+    return alone, crowd, hammer(static, clients, requests_each)
 
 
 def hammer(pages: list[tuple[str, str, str]], clients: int, requests_each: int) -> Load:
@@ -452,26 +424,25 @@ def main() -> int:
                         help="gunicorn processes serving the site (default: one per core)")
     args = parser.parse_args()
     forge, codeload = FakeForge(), CountingForge(delay=ARCHIVE_DELAY)
-    with tempfile.TemporaryDirectory(prefix="trustcheck-load-") as tmp:
-        server, base = start_site(forge, codeload, Path(tmp), args.workers, args.processes)
-        site = Site(base, forge, codeload, args.workers)
-        try:
-            stored = serve_repo(forge, codeload, 0)
-            print(f"phase A: {args.clients} clients x {args.requests} requests for a stored report, "
-                  f"{args.processes} server processes")
-            rows = report_stored(*stored_reports(site, stored, args.clients, args.requests))
-            codeload.peak = 0
-            repos = [serve_repo(forge, codeload, i) for i in range(1, args.scans + 1)]
-            waves = burst(site, repos)
-            print(f"phase B: {args.scans} new scans and {sum(map(len, waves)) - args.scans} duplicate submissions, "
-                  f"{args.workers} workers")
-            tracked, seconds = new_scans(site, waves)
-            rows += report_scans(site, repos, tracked, seconds)
-        finally:
-            server.terminate()
-            server.wait(30)
-            forge.close()
-            codeload.close()
+    try:
+        with tempfile.TemporaryDirectory(prefix="trustcheck-load-") as tmp:
+            settings = settings_for(forge, codeload, web_workers=args.workers, scans_per_hour=10_000)
+            with gunicorn_site(settings, Path(tmp), args.processes) as base:
+                site = Site(base, forge, codeload, args.workers)
+                stored = serve_repo(forge, codeload, 0)
+                print(f"phase A: {args.clients} clients x {args.requests} requests for a stored report, "
+                      f"{args.processes} server processes")
+                rows = report_stored(*stored_reports(site, stored, args.clients, args.requests))
+                codeload.peak = 0
+                repos = [serve_repo(forge, codeload, i) for i in range(1, args.scans + 1)]
+                waves = burst(site, repos)
+                duplicates = sum(map(len, waves)) - args.scans
+                print(f"phase B: {args.scans} new scans and {duplicates} duplicate submissions, {args.workers} workers")
+                tracked, seconds = new_scans(site, waves)
+                rows += report_scans(site, repos, tracked, seconds)
+    finally:
+        forge.close()
+        codeload.close()
     print_table(rows)
     return 0 if all(ok for _, _, ok in rows) else 1
 

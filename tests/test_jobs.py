@@ -3,18 +3,16 @@ several job managers, each with its own connections, on one database file) see e
 keep the site's limits together."""
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
 import requests
 
 from fake_forge import Reply, serve_github, settings_for
+from site_process import gunicorn_site
 from trustcheck.forges import parse_target
 from trustcheck.web.database import Database
 from trustcheck.web.jobs import STALE_SECONDS, JobManager
@@ -132,19 +130,9 @@ def test_the_scan_limit_per_client_holds_across_processes(tmp_path):
 
 def test_the_site_under_gunicorn_with_two_processes_answers_for_every_job(forge, codeload, tmp_path):
     """As deployed: whichever process a request reaches, it knows every job and report."""
-    settings = settings_for(forge, codeload, web_workers=1)
-    env = {**os.environ, "TRUSTCHECK_INSTANCE_PATH": str(tmp_path),
-           **{f"TRUSTCHECK_{spec.name.upper()}": str(getattr(settings, spec.name)) for spec in fields(settings)}}
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    with gunicorn_site(settings_for(forge, codeload, web_workers=1), tmp_path, processes=2) as base:
         session = requests.Session()
         session.trust_env = False
-        _wait_until_up(session, base)
         urls = [slow_repo(forge, codeload, f"gun{n}", sha(20 + n), 0.2) for n in range(3)]
         ids = [session.post(f"{base}/api/scans", json={"url": url}, timeout=10).json()["id"] for url in urls]
         statuses = {}
@@ -160,20 +148,6 @@ def test_the_site_under_gunicorn_with_two_processes_answers_for_every_job(forge,
         assert [statuses[job_id]["report"]["verdict"] for job_id in ids] == ["high"] * 3
         assert all(session.get(base + statuses[job_id]["report_url"][len(base):], timeout=10).status_code == 200
                    for job_id in ids)
-    finally:
-        server.terminate()
-        server.wait(30)
-
-
-def _wait_until_up(session: requests.Session, base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if session.get(f"{base}/", timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError("the site did not start under gunicorn")
 
 
 BOOT = """

@@ -173,7 +173,8 @@ class LanguageCatalog:
             self.request_setups.add(entry["calls"], RequestSetup(entry.get("url", ""), entry.get("data", "")))
         self.result_callbacks: PatternIndex[HandedValue] = PatternIndex()
         for entry in raw.get("result_callback", ()):
-            self.result_callbacks.add(entry["calls"], HandedValue(int(entry["parameter"]), entry.get("value", "result")))
+            handed = HandedValue(int(entry["parameter"]), entry.get("value", "result"))
+            self.result_callbacks.add(entry["calls"], handed)
         self.sink_calls: PatternIndex[SinkSpec] = PatternIndex()
         self.sink_stores: PatternIndex[SinkSpec] = PatternIndex()
         for rule in load_rules().values():
