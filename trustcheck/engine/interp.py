@@ -364,17 +364,19 @@ class Interpreter:
         if name is not None and type(obj_expr) is ir.Name and not weak:
             whole = self.lookup(obj_expr.id, f).with_field(name, value)
             if self.is_global(obj_expr.id, f):  # a module-level dict filled by a function
-                self.program.write_global(f.module, obj_expr.id, whole, f, from_function=False)
-                self.program.externally_written.add((f.module.path, obj_expr.id))
+                self._fill_global(obj_expr.id, whole, f)
                 self.program.check_global_store(f, label, value)
             else:
                 self.bind(obj_expr.id, whole, f)
         elif value.taint and sunk and type(obj_expr) is ir.Name and self.is_global(obj_expr.id, f):
-            held = self.lookup(obj_expr.id, f).join(value.taint_only())  # read back later, reported once
-            self.program.write_global(f.module, obj_expr.id, held, f, from_function=False)
-            self.program.externally_written.add((f.module.path, obj_expr.id))
+            self._fill_global(obj_expr.id, self.lookup(obj_expr.id, f).join(value.taint_only()), f)  # reported once
         elif value.taint:
             self.store_into(obj_expr, value.taint_only(), f)
+
+    def _fill_global(self, name: str, value: Value, f: Frame) -> None:
+        """A function filling a module-level container: the global holds more, the binding stays."""
+        self.program.write_global(f.module, name, value, f, from_function=False)
+        self.program.externally_written.add((f.module.path, name))
 
     def is_global(self, name: str, f: Frame) -> bool:
         """Whether a function's `name` is a module global (not a local or a closure's)."""
