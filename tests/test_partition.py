@@ -6,6 +6,7 @@ import shutil
 from dataclasses import replace
 
 from trustcheck.config import load_settings
+from trustcheck.engine.file_graph import file_graph
 from trustcheck.engine.partition import partition
 from trustcheck.engine.pipeline import OUT_OF_TIME
 from trustcheck.files import SourceFile, discover
@@ -18,6 +19,11 @@ def _files(texts: dict[str, str]) -> list[SourceFile]:
     language = {"py": "python", "js": "javascript", "ts": "typescript", "tsx": "tsx", "html": "markup"}
     return [SourceFile("/nowhere/" + rel, rel, language[rel.rsplit(".", 1)[1]], len(text))
             for rel, text in texts.items()]
+
+
+def _parts(texts: dict[str, str], files: list[SourceFile] | None = None, workers: int = 8):
+    files = files or _files(texts)
+    return partition(file_graph(files, texts), files, texts, workers)
 
 
 def _together(parts, *paths: str) -> bool:
@@ -34,7 +40,7 @@ def test_python_imports_of_every_shape_keep_modules_together():
         "tools/alone.py": "import json\n",
         "tools/other.py": "import requests\n",
     }
-    parts = partition(_files(texts), texts, workers=8).parts
+    parts = _parts(texts)
     assert _together(parts, "app/main.py", "app/services/chat.py", "app/store.py", "app/codec.py", "app/util.py")
     assert not _together(parts, "tools/alone.py", "tools/other.py")
     assert not _together(parts, "app/main.py", "tools/alone.py")
@@ -50,7 +56,7 @@ def test_javascript_imports_requires_and_script_tags_keep_files_together():
         "site/js/lazy.js": "export const x = 1;\n",
         "server/routes.js": 'const express = require("express");\n',
     }
-    parts = partition(_files(texts), texts, workers=8).parts
+    parts = _parts(texts)
     assert _together(parts, "web/src/App.tsx", "web/src/lib/keys.ts", "web/src/lib/store.ts")
     assert _together(parts, "site/index.html", "site/js/app.js", "site/js/lazy.js")
     assert not _together(parts, "server/routes.js", "web/src/App.tsx")
@@ -67,7 +73,7 @@ def test_modules_sharing_state_without_importing_each_other_stay_together():
         "options.html": "<input type=password id=key>\n",
         "server.ts": 'import express from "express";\n',
     }
-    parts = partition(_files(texts), texts, workers=8).parts
+    parts = _parts(texts)
     assert _together(parts, "pages/1_key.py", "pages/2_chat.py", "setup_env.py")
     assert _together(parts, "popup.js", "background.js", "options.html")
     assert not _together(parts, "reader.py", "pages/1_key.py")
@@ -78,7 +84,7 @@ def test_parts_are_balanced_across_workers_by_the_files_they_analyze():
     texts = {f"m{i}.py": "x = 1\n" * (i + 1) for i in range(10)}
     texts["bundle.min.js"] = ""  # to be skipped as minified: its megabyte costs nothing
     files = [replace(f, size=1_000_000) if f.rel == "bundle.min.js" else f for f in _files(texts)]
-    parts = partition(files, texts, workers=2).parts
+    parts = _parts(texts, files, workers=2)
     assert len(parts) == 2 and sum(len(p) for p in parts) == 11
     assert sorted(sum(bool(texts[f.rel]) for f in part) for part in parts) == [5, 5]
 
@@ -86,9 +92,9 @@ def test_parts_are_balanced_across_workers_by_the_files_they_analyze():
 def test_server_languages_come_from_imports_outside_tests():
     texts = {"api.py": "from flask import Flask\n", "tests/test_ui.js": 'import express from "express";\n',
              "ui.js": 'import React from "react";\n'}
-    assert partition(_files(texts), texts, workers=1).servers == frozenset({"python"})
+    assert file_graph(_files(texts), texts).servers == frozenset({"python"})
     texts["actions.ts"] = '"use server";\nexport async function save() {}\n'
-    assert partition(_files(texts), texts, workers=1).servers == frozenset({"python", "javascript"})
+    assert file_graph(_files(texts), texts).servers == frozenset({"python", "javascript"})
 
 
 def _many_apps(tmp_path):
@@ -108,7 +114,8 @@ def test_the_parts_in_workers_find_what_one_program_finds(tmp_path):
     root = _many_apps(tmp_path)
     settings = load_settings({}, workers=2, parallel_threshold=1)
     sources = discover(root, settings).sources
-    assert len(partition(sources, {f.rel: open(f.path).read() for f in sources}, 2).parts) == 2
+    texts = {f.rel: open(f.path).read() for f in sources}
+    assert len(partition(file_graph(sources, texts), sources, texts, 2)) == 2
     whole = scan_path(root, load_settings({}, workers=1))
     in_parts = scan_path(root, settings)
     assert whole.findings and _findings(in_parts) == _findings(whole)

@@ -57,7 +57,7 @@ def test_an_incomplete_scan_is_never_low(scan_app):
 def test_skipped_files_say_why(scan_app):
     report = scan_app({
         "ok.py": "print('hello')\n",
-        "broken.py": "def f(:\n    print(\n",
+        "broken.py": "def f(api_key:\n    print(\n",
         "min.py": "x = '" + "a" * 30_000 + "'\n",
         "big.py": "# " + "b" * 50 + "\n",
         "node_modules/pkg/index.py": "print(1)\n",

@@ -70,7 +70,7 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
     analysis = analyze_sources(inventory.sources, settings, deadline, extension_folders(_manifests(inventory)),
                                progress)
     secrets = find_committed_secrets(inventory.text_files, settings) + _minified_bundles(inventory, analysis)
-    analyzed = set(analysis.analyzed)
+    analyzed = set(analysis.analyzed) | set(analysis.unrelated)
     coverage = Coverage(
         files=len(analyzed),
         bytes=sum(f.size for f in inventory.sources if f.rel in analyzed),

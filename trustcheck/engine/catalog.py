@@ -109,13 +109,21 @@ class LanguageCatalog:
         self.local_tools = tuple(app.get("local_tools", ()))
         self.call_sources: PatternIndex[SourceSpec] = PatternIndex()
         self.read_sources: PatternIndex[SourceSpec] = PatternIndex()
+        unconditional = []
         for entry in raw["source"]:
             spec = SourceSpec(entry["label"], entry["origin"], entry.get("when", ""))
             self.call_sources.add(entry.get("calls", ()), spec)
             self.read_sources.add(entry.get("reads", ()), spec)
+            if not spec.when:
+                unconditional += [tuple(word for word in call.split(".") if not set(word) & set("*{}()[]"))
+                                  for call in entry.get("calls", ())]
+        # The literal words of each call that is a source whatever it is called with
+        # (`getpass.getpass` -> ("getpass", "getpass")): a file without them makes no such call.
+        self.unconditional_source_words = tuple(words for words in unconditional if words)
         request = raw["request"]
         self.request_objects = PatternIndex[bool]()
         self.request_objects.add(request["objects"], True)
+        self.request_objects_raw = tuple(request["objects"])
         self.request_param_names = frozenset(request["param_names"])
         self.request_annotations = frozenset(request["annotations"])
         self.route_decorators = frozenset(request["route_decorators"])

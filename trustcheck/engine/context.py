@@ -32,6 +32,11 @@ def is_test_path(path: str) -> bool:
     return bool(_TEST_PATH.search(path))
 
 
+def is_server_path(path: str) -> bool:
+    """A script that runs on the server by where it is (`pages/api/`, a `route.ts`)."""
+    return bool(_SERVER_FILES.search(path))
+
+
 def _imports_any(module: ir.Module, names: tuple[str, ...]) -> bool:
     """Whether the module imports one of `names` or something under it (`a.b` is under `a`)."""
     wanted = _name_set(names)
@@ -107,7 +112,7 @@ def _own_context(path: str, module: ir.Module, catalog, extension_dirs: tuple[st
         return "local"
     if "use client" in module.directives or "markup" in module.directives:
         return "browser"
-    if "use server" in module.directives or _SERVER_FILES.search(path):
+    if "use server" in module.directives or is_server_path(path):
         return "server"
     if any(path.startswith(d + "/") or d == "" for d in extension_dirs):
         return "browser"  # an extension runs in the user's own browser

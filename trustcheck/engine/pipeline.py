@@ -2,8 +2,12 @@
 
     analysis = analyze_sources(files, settings, deadline)
 
+Only the files that can take part in a key's flow are parsed (see `relevance`); the others
+are read and counted as analyzed, since no flow can reach them. When the analysis finds the key
+kept in the state of a file that other files import, those are added and the analysis runs again.
+
 A small app is analyzed as one program in this process. A large one (at least
-`settings.parallel_threshold` files) is split into parts closed under imports
+`settings.parallel_threshold` files to parse) is split into parts closed under imports
 (see `partition`), one per worker: this process analyzes the largest itself, and each worker
 process parses and analyzes another: only findings come back, since handing a parsed file from
 one process to another costs as much as parsing it.
@@ -27,9 +31,11 @@ from ..report.model import ExpectedUse, Finding, Skip
 from . import ir
 from .js_frontend import parse_javascript
 from .markup import parse_markup
+from .file_graph import FileGraph, file_graph
 from .partition import partition
 from .program import AnalysisBudgetExceeded, Program
 from .python_frontend import parse_python
+from .relevance import expand, holders, library_users, relevant_files
 from .results import collect
 
 ENGINE_VERSION = "0.2.0"  # part of a stored report's key: a new engine scans a commit again
@@ -48,6 +54,9 @@ class Analysis:
     analyzed: list[str] = field(default_factory=list)  # paths of the modules analyzed
     parsed_with_errors: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    unrelated: list[str] = field(default_factory=list)  # read, not parsed: no flow reaches them
+    holding: set[str] = field(default_factory=set)  # files whose state holds the key
+    libraries: set[str] = field(default_factory=set)  # libraries whose state holds it
 
     @property
     def app_kind(self) -> str:
@@ -62,6 +71,8 @@ class Analysis:
         self.analyzed += other.analyzed
         self.parsed_with_errors += other.parsed_with_errors
         self.skipped += other.skipped
+        self.holding |= other.holding
+        self.libraries |= other.libraries
 
 
 def parse_source(file: SourceFile, settings: Settings) -> ir.Module | Skip:
@@ -93,14 +104,30 @@ def parse_source(file: SourceFile, settings: Settings) -> ir.Module | Skip:
 
 def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float | None = None,
                     extension_dirs: tuple[str, ...] = (), progress: Progress | None = None) -> Analysis:
+    texts = {f.rel: _peek(f, settings) for f in files}
+    graph = file_graph(files, texts)
+    relevant = relevant_files(graph, texts)
+    while True:
+        analysis = _analyze_files([f for f in files if f.rel in relevant], graph, texts, settings, deadline,
+                                  extension_dirs, progress)
+        held = analysis.holding | library_users(graph, texts, analysis.libraries)
+        more = expand(graph, held, relevant)
+        if more <= relevant or not analysis.complete:
+            break
+        relevant = more
+    analysis.unrelated = [f.rel for f in files if f.rel not in relevant]
+    return analysis
+
+
+def _analyze_files(files: list[SourceFile], graph: FileGraph, texts: dict[str, str | None], settings: Settings,
+                   deadline: float | None, extension_dirs: tuple[str, ...], progress: Progress | None) -> Analysis:
     workers = settings.workers or os.cpu_count() or 1
     if workers > 1 and len(files) >= settings.parallel_threshold:
         _process_context()  # the worker processes' server starts importing the engine meanwhile
-        texts = {f.rel: _peek(f, settings) for f in files}
-        plan = partition(files, texts, workers)
-        if len(plan.parts) > 1:
-            return _analyze_in_workers(plan.parts, settings, deadline, extension_dirs, plan.servers, progress)
-    return analyze_part(files, settings, deadline, extension_dirs, frozenset(), progress)
+        parts = partition(graph, files, texts, workers)
+        if len(parts) > 1:
+            return _analyze_in_workers(parts, settings, deadline, extension_dirs, graph.servers, progress)
+    return analyze_part(files, settings, deadline, extension_dirs, graph.servers, progress)
 
 
 def analyze_part(files: list[SourceFile], settings: Settings, deadline: float | None,
@@ -123,6 +150,7 @@ def analyze_part(files: list[SourceFile], settings: Settings, deadline: float | 
     analysis.kinds = {program.contexts[m.path] for m in modules}
     analysis.analyzed = [m.path for m in modules]
     analysis.parsed_with_errors = [m.path for m in modules if m.error_count]
+    analysis.holding, analysis.libraries = holders(program)
     return analysis
 
 
@@ -198,10 +226,10 @@ def _process_context():
     return context
 
 
-def _peek(file: SourceFile, settings: Settings) -> str:
-    """A file's text for the partition's regular expressions ("" for one that will be skipped)."""
+def _peek(file: SourceFile, settings: Settings) -> str | None:
+    """A file's text for the file graph's regular expressions (None for one that will be skipped)."""
     text, _ = read_text(file.path, settings)
-    return text or ""
+    return text
 
 
 def deadline_after(seconds: float) -> float:
