@@ -41,8 +41,8 @@ _STRING = re.compile(r""""([^"\\\n]{1,200})"|'([^'\\\n]{1,200})'|`([^`\\\n]{1,20
 _BARE = frozenset({"key", "keys", "token", "tokens", "secret", "secrets"})
 # `type="password"`, `hide_input=True`: the words of library.PASSWORD_KWARGS.
 _PASSWORD_WORDS = ("passw",) + tuple(name for name, wanted in PASSWORD_KWARGS.items() if wanted is True)
-# Library state shared by every module through a channel the file graph already follows.
-_CHANNEL_STATE = (("streamlit", "session_state"), ("os", "environ"))
+# A library's state is read back by the files naming the library, or this part of it.
+_LIBRARY_STATE_WORDS = {("os", "environ"): "environ", ("streamlit", "session_state"): "session_state"}
 
 
 def relevant_files(graph: FileGraph, texts: dict[str, str | None]) -> set[str]:
@@ -72,8 +72,9 @@ def expand(graph: FileGraph, holders: set[str], relevant: set[str]) -> set[str]:
 
 def holders(program) -> tuple[set[str], set[str]]:
     """The app's files whose state holds the key once the program is analyzed (a module global,
-    an object's or class's field, a page's state or store), and the libraries whose own state
-    holds it (`openai.api_key = key`: every file naming the library may read it back)."""
+    an object's or class's field, a page's state or store), and the names of the libraries whose
+    own state holds it (`openai.api_key = key`, `os.environ["X"] = key`: every file naming the
+    library, or "environ", may read it back)."""
     paths: set[str] = set()
     libraries: set[str] = set()
     for cell, value in program.heap.cells.items():
@@ -87,8 +88,8 @@ def holders(program) -> tuple[set[str], set[str]]:
             paths.update(_site_path(cell[2]))
         elif kind in ("state", "store", "context"):
             paths.update(_site_path(cell[1]))
-        elif kind == "m" and not any(cell[1][:len(shared)] == shared for shared in _CHANNEL_STATE):
-            libraries.add(cell[1][0])
+        elif kind == "m":
+            libraries.add(_LIBRARY_STATE_WORDS.get(cell[1][:2], cell[1][0]))
     return paths, libraries
 
 
