@@ -6,11 +6,18 @@ import pytest
 from trustcheck.engine.catalog import python_catalog
 
 CATALOG = python_catalog()
+# What must count (tests/test_relevance.py checks that a file holding one is parsed).
+KEY_IDENTIFIERS = ["api_key", "apiKey", "openai_api_key", "OPENAI_API_KEY", "groq_key", "hf_token", "user_key",
+                   "openaiKey", "or_key", "anthropic_api_key", "_api_key", "gemini_key", "x_api_key", "access_token"]
+KEY_FIELDS = ["Authorization", "X-Api-Key", "x-openai-key", "api_key", "apiKey", "token", "key", "openai_key"]
+KEY_ENV_NAMES = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GROQ_API_KEY", "HF_TOKEN", "GOOGLE_API_KEY",
+                 "OPENROUTER_API_KEY", "MY_SERVICE_API_KEY", "OPENAI_KEY"]
+KEY_LABELS = ["OpenAI API key", "Your Groq key", "HF token", "Enter your key", "API Key", "sk-..."]
+KEY_WIDGETS = ["api_key_input_field", "apiKeyInput", "openaiKeyBox", "input-api-key", "txtApiKey", "api-key",
+               "key_input"]
 
 
-@pytest.mark.parametrize("name", ["api_key", "apiKey", "openai_api_key", "OPENAI_API_KEY", "groq_key",
-                                  "hf_token", "user_key", "openaiKey", "or_key", "anthropic_api_key",
-                                  "_api_key", "gemini_key", "x_api_key", "access_token"])
+@pytest.mark.parametrize("name", KEY_IDENTIFIERS)
 def test_key_identifiers(name):
     assert CATALOG.is_key_name(name)
 
@@ -21,8 +28,7 @@ def test_not_key_identifiers(name):
     assert not CATALOG.is_key_name(name)
 
 
-@pytest.mark.parametrize("name", ["Authorization", "X-Api-Key", "x-openai-key", "api_key", "apiKey", "token",
-                                  "key", "openai_key"])
+@pytest.mark.parametrize("name", KEY_FIELDS)
 def test_key_request_fields(name):
     assert CATALOG.is_key_field(name)
 
@@ -32,8 +38,7 @@ def test_not_key_request_fields(name):
     assert not CATALOG.is_key_field(name)
 
 
-@pytest.mark.parametrize("name", ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GROQ_API_KEY", "HF_TOKEN",
-                                  "GOOGLE_API_KEY", "OPENROUTER_API_KEY", "MY_SERVICE_API_KEY", "OPENAI_KEY"])
+@pytest.mark.parametrize("name", KEY_ENV_NAMES)
 def test_key_env_names(name):
     assert CATALOG.is_key_env(name)
 
@@ -43,8 +48,7 @@ def test_not_key_env_names(name):
     assert not CATALOG.is_key_env(name)
 
 
-@pytest.mark.parametrize("label", ["OpenAI API key", "Your Groq key", "HF token", "Enter your key",
-                                   "API Key", "sk-..."])
+@pytest.mark.parametrize("label", KEY_LABELS)
 def test_key_labels(label):
     assert CATALOG.key_label.search(label)
 
@@ -54,8 +58,7 @@ def test_not_key_labels(label):
     assert not CATALOG.key_label.search(label)
 
 
-@pytest.mark.parametrize("name", ["api_key_input_field", "apiKeyInput", "openaiKeyBox", "input-api-key",
-                                  "txtApiKey", "api-key", "key_input"])
+@pytest.mark.parametrize("name", KEY_WIDGETS)
 def test_key_widgets(name):
     assert CATALOG.is_key_widget(name)
 

@@ -3,9 +3,13 @@ counted. Each test is a flow that passes through a file that names no key itself
 must still be analyzed, or the finding is lost."""
 from __future__ import annotations
 
+import pytest
+
 from trustcheck.engine.file_graph import file_graph
 from trustcheck.engine.relevance import relevant_files
 from trustcheck.files import SourceFile
+
+from test_names import KEY_ENV_NAMES, KEY_FIELDS, KEY_IDENTIFIERS, KEY_LABELS, KEY_WIDGETS
 
 
 def _found(report) -> set[tuple[str, str]]:
@@ -45,6 +49,15 @@ def test_what_names_a_key_is_what_the_catalog_calls_one():
     }
     assert _relevant(texts) == {"env.py", "label.py", "camel.ts", "header.js", "hidden.py", "page.html",
                                 "route.py", "remote.py"}
+
+
+@pytest.mark.parametrize("line", [f"{name} = load()" for name in KEY_IDENTIFIERS]
+                         + [f'value = headers["{name}"]' for name in KEY_FIELDS]
+                         + [f'value = os.getenv("{name}")' for name in KEY_ENV_NAMES]
+                         + [f'value = ask("{label}")' for label in KEY_LABELS]
+                         + [f'field = document.getElementById("{name}")' for name in KEY_WIDGETS])
+def test_every_name_the_catalog_calls_a_key_makes_its_file_parsed(line):
+    assert _relevant({"a.py": f"import x\n{line}\n", "b.py": "y = 1\n"}) == {"a.py"}
 
 
 def test_a_helper_module_handed_the_key_is_analyzed(scan_app):

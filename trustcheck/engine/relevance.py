@@ -188,7 +188,8 @@ def _asks_for_password(text: str, file) -> bool:
     lower = text.lower()
     if any(word in lower for word in _PASSWORD_WORDS):
         return True
-    return any(all(word in text for word in words) for words in _unconditional_sources(language_group(file)))
+    sources = language_catalog(language_group(file)).unconditional_source_words
+    return any(all(word in text for word in words) for words in sources)
 
 
 def _calls_code_rule_sink(text: str, language: str) -> bool:
@@ -216,11 +217,6 @@ def _code_rule_calls(language: str) -> tuple[re.Pattern[str], tuple[tuple[str, .
     return re.compile("|".join(sorted(builtins)) or "(?!)"), tuple(sorted(qualified))
 
 
-@lru_cache(maxsize=None)
-def _unconditional_sources(language: str) -> tuple[tuple[str, ...], ...]:
-    return language_catalog(language).unconditional_source_words
-
-
 def _handles_requests(file, text: str, graph: FileGraph) -> bool:
     if file.rel in graph.server_files:
         return True
@@ -236,7 +232,8 @@ def _request_words(language: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
     """A request object, a function reading one, or a route decorator (`@app.post`, `@Get`):
     words one of which the text must hold, and the pattern."""
     catalog = language_catalog(language)
-    words = {"request", "req"} | set(catalog.request_readers) | {path.split(".")[0] for path in catalog.request_objects_raw}
+    words = {"request", "req"} | set(catalog.request_readers)
+    words |= {path.split(".")[0] for path in catalog.request_objects_raw}
     decorators = "|".join(sorted(catalog.route_decorators))
     return (*words, "@"), re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(words))})\b"
                                      rf"|^[ \t]*@[\w.]*?\b(?:{decorators})\b", re.M)
