@@ -60,6 +60,11 @@ def test_every_name_the_catalog_calls_a_key_makes_its_file_parsed(line):
     assert _relevant({"a.py": f"import x\n{line}\n", "b.py": "y = 1\n"}) == {"a.py"}
 
 
+def test_text_whose_lower_case_is_longer_is_read_to_its_end():
+    texts = {"a.py": "# İstanbul İzmir\nx = 1\n" * 3 + "api_key = load()  # key\n", "b.py": "# İ key\n"}
+    assert _relevant(texts) == {"a.py"}
+
+
 def test_a_helper_module_handed_the_key_is_analyzed(scan_app):
     report = scan_app({
         "app.py": 'import streamlit as st\nfrom util.net import send\nsend(st.text_input("API key"))\n',

@@ -34,6 +34,7 @@ from .library import PASSWORD_KWARGS
 # placeholder, starts with), lower-cased: a line without any of them names no key.
 _KEY_WORDS = ("key", "token", "secret", "auth", "bearer", "passw", "sk-", "sk_", "aiza", "gsk_", "hf_", "r8_",
               "xai-", "pplx-")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _NAME = re.compile(r"[A-Za-z_$][\w$]*(?:-[\w$]+)*")
 _STRING = re.compile(r""""([^"\\\n]{1,200})"|'([^'\\\n]{1,200})'|`([^`\\\n]{1,200})`""")
 # Too common to count alone (`key={item.id}`, `sorted(rows, key=...)`); they count in a request
@@ -138,7 +139,7 @@ def _seeds(graph: FileGraph, texts: dict[str, str | None]) -> set[str]:
 
 def _names_a_key(text: str, in_handler: bool) -> bool:
     """Whether a name or a string on a line with a key word says key."""
-    for line in _lines_with(text, text.lower(), _KEY_WORDS):
+    for line in _lines_with(text, text.translate(_ASCII_LOWER), _KEY_WORDS):
         for match in _STRING.finditer(line):
             string = match.group(1) or match.group(2) or match.group(3)
             if _is_key_text(string):
@@ -152,7 +153,9 @@ def _names_a_key(text: str, in_handler: bool) -> bool:
 
 def _lines_with(text: str, lower: str, words: tuple[str, ...]) -> set[str]:
     """The lines of `text` holding one of these (lower-case) words: a few, found with
-    `str.find`, which is many times faster than a regular expression over the whole text."""
+    `str.find`, which is many times faster than a regular expression over the whole text.
+    `lower` is `text` with its ASCII letters lower-cased, so the two line up (`str.lower` can
+    lengthen a text: "İ" becomes two characters)."""
     lines = set()
     for word in words:
         at = lower.find(word)
