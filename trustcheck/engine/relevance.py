@@ -139,7 +139,8 @@ def _seeds(graph: FileGraph, texts: dict[str, str | None]) -> set[str]:
 
 def _names_a_key(text: str, in_handler: bool) -> bool:
     """Whether a name or a string on a line with a key word says key."""
-    for line in _lines_with(text, text.translate(_ASCII_LOWER), _KEY_WORDS):
+    lower = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+    for line in _lines_with(text, lower, _KEY_WORDS):
         for match in _STRING.finditer(line):
             string = match.group(1) or match.group(2) or match.group(3)
             if _is_key_text(string):
@@ -196,16 +197,18 @@ def _asks_for_password(text: str, file) -> bool:
 
 
 def _calls_code_rule_sink(text: str, language: str) -> bool:
-    builtins, qualified = _code_rule_calls(language)
-    return bool(builtins.search(text)) or any(all(word in text for word in words) for words in qualified)
+    names, builtins, qualified = _code_rule_calls(language)
+    if any(name in text for name in names) and builtins.search(text):
+        return True
+    return any(all(word in text for word in words) for words in qualified)
 
 
 @lru_cache(maxsize=None)
-def _code_rule_calls(language: str) -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
-    """The functions the rules that need no key watch: a builtin (`eval`, not `model.eval()`)
-    as a pattern, and a library's function by the words its path is made of
+def _code_rule_calls(language: str) -> tuple[tuple[str, ...], re.Pattern[str], tuple[tuple[str, ...], ...]]:
+    """The functions the rules that need no key watch: builtins (`eval`, not `model.eval()`) by
+    name and as a pattern, and a library's function by the words its path is made of
     (`vm.runInNewContext` -> ("vm", "runInNewContext"))."""
-    builtins, qualified = set(), set()
+    names, builtins, qualified = set(), set(), set()
     for rule in load_rules().values():
         for sink in getattr(rule, language):
             if sink.needs_key:
@@ -216,8 +219,9 @@ def _code_rule_calls(language: str) -> tuple[re.Pattern[str], tuple[tuple[str, .
                     if head:
                         qualified.add((*head, name))
                     else:
+                        names.add(name)
                         builtins.add(rf"(?<![.\w$]){re.escape(name)}\b")
-    return re.compile("|".join(sorted(builtins)) or "(?!)"), tuple(sorted(qualified))
+    return tuple(sorted(names)), re.compile("|".join(sorted(builtins)) or "(?!)"), tuple(sorted(qualified))
 
 
 def _handles_requests(file, text: str, graph: FileGraph) -> bool:
