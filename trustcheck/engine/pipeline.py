@@ -104,6 +104,8 @@ def parse_source(file: SourceFile, settings: Settings) -> ir.Module | Skip:
 
 def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float | None = None,
                     extension_dirs: tuple[str, ...] = (), progress: Progress | None = None) -> Analysis:
+    if _workers(settings) > 1 and len(files) >= settings.parallel_threshold:
+        _process_context()  # the worker processes' server starts importing the engine meanwhile
     texts = {f.rel: _peek(f, settings) for f in files}
     graph = file_graph(files, texts)
     relevant = relevant_files(graph, texts)
@@ -121,9 +123,8 @@ def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float
 
 def _analyze_files(files: list[SourceFile], graph: FileGraph, texts: dict[str, str | None], settings: Settings,
                    deadline: float | None, extension_dirs: tuple[str, ...], progress: Progress | None) -> Analysis:
-    workers = settings.workers or os.cpu_count() or 1
+    workers = _workers(settings)
     if workers > 1 and len(files) >= settings.parallel_threshold:
-        _process_context()  # the worker processes' server starts importing the engine meanwhile
         parts = partition(graph, files, texts, workers)
         if len(parts) > 1:
             return _analyze_in_workers(parts, settings, deadline, extension_dirs, graph.servers, progress)
@@ -214,6 +215,10 @@ def _analyze_in_workers(parts: list[list[SourceFile]], settings: Settings, deadl
             if progress:
                 progress("analyzing", done, total)
     return analysis
+
+
+def _workers(settings: Settings) -> int:
+    return settings.workers or os.cpu_count() or 1
 
 
 def _process_context():
