@@ -56,7 +56,7 @@ class Analysis:
     skipped: list[Skip] = field(default_factory=list)
     unrelated: list[str] = field(default_factory=list)  # read, not parsed: no flow reaches them
     holding: set[str] = field(default_factory=set)  # files whose state holds the key
-    libraries: set[str] = field(default_factory=set)  # libraries whose state holds it
+    libraries: set[tuple[str, ...]] = field(default_factory=set)  # library state holding it, in words
 
     @property
     def app_kind(self) -> str:

@@ -42,8 +42,11 @@ _STRING = re.compile(r""""([^"\\\n]{1,200})"|'([^'\\\n]{1,200})'|`([^`\\\n]{1,20
 _BARE = frozenset({"key", "keys", "token", "tokens", "secret", "secrets"})
 # `type="password"`, `hide_input=True`: the words of library.PASSWORD_KWARGS.
 _PASSWORD_WORDS = ("passw",) + tuple(name for name, wanted in PASSWORD_KWARGS.items() if wanted is True)
-# A library's state is read back by the files naming the library, or this part of it.
-_LIBRARY_STATE_WORDS = {("os", "environ"): "environ", ("streamlit", "session_state"): "session_state"}
+# A library's state is read back by the files naming it and the attribute holding the key
+# (`openai.api_key` -> "openai", "api_key"); the process environment and Streamlit's session,
+# by their own names (`os.getenv`, `from streamlit import session_state`).
+_LIBRARY_STATE_WORDS = {("os", "environ"): ("environ",), ("os", "getenv"): ("environ",),
+                        ("streamlit", "session_state"): ("session_state",)}
 
 
 def relevant_files(graph: FileGraph, texts: dict[str, str | None]) -> set[str]:
@@ -71,11 +74,10 @@ def expand(graph: FileGraph, holders: set[str], relevant: set[str]) -> set[str]:
         held = _closure(held | touched, importers)
 
 
-def holders(program) -> tuple[set[str], set[str]]:
+def holders(program) -> tuple[set[str], set[tuple[str, ...]]]:
     """The app's files whose state holds the key once the program is analyzed (a module global,
-    an object's or class's field, a page's state or store), and the names of the libraries whose
-    own state holds it (`openai.api_key = key`, `os.environ["X"] = key`: every file naming the
-    library, or "environ", may read it back)."""
+    an object's or class's field, a page's state or store), and the words naming the library
+    state that holds it (`openai.api_key = key`: every file naming both may read it back)."""
     paths: set[str] = set()
     libraries: set[str] = set()
     for cell, value in program.heap.cells.items():
@@ -90,13 +92,15 @@ def holders(program) -> tuple[set[str], set[str]]:
         elif kind in ("state", "store", "context"):
             paths.update(_site_path(cell[1]))
         elif kind == "m":
-            libraries.add(_LIBRARY_STATE_WORDS.get(cell[1][:2], cell[1][0]))
+            head = tuple(part for part in cell[1][:2] if part != "[]")
+            libraries.add(_LIBRARY_STATE_WORDS.get(head, head))
     return paths, libraries
 
 
-def library_users(graph: FileGraph, texts: dict[str, str | None], libraries: set[str]) -> set[str]:
-    """Files whose text names one of these libraries."""
-    return {f.rel for f in graph.files if (text := texts.get(f.rel)) and any(name in text for name in libraries)}
+def library_users(graph: FileGraph, texts: dict[str, str | None], libraries: set[tuple[str, ...]]) -> set[str]:
+    """Files whose text names one of these libraries' state (all of its words)."""
+    return {f.rel for f in graph.files if (text := texts.get(f.rel))
+            and any(all(word in text for word in words) for words in libraries)}
 
 
 def _site_path(site: object) -> tuple[str, ...]:

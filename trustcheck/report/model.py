@@ -114,7 +114,7 @@ class Report:
     coverage: Coverage
     seconds: float = 0.0
     engine_version: str = ""
-    app_kind: str = ""  # "server", "local" or "mixed": where the analyzed code runs
+    app_kind: str = ""  # "server", "local" or "mixed": where the code a key can reach runs
     security_policy: str | None = None  # the repository's SECURITY.md, when it has one
 
     @property
