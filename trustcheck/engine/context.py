@@ -40,7 +40,7 @@ def is_server_path(path: str) -> bool:
 def _imports_any(module: ir.Module, names: tuple[str, ...]) -> bool:
     """Whether the module imports one of `names` or something under it (`a.b` is under `a`)."""
     wanted = _name_set(names)
-    return any(root in wanted for imp in module.imports for root in _import_roots(imp.removeprefix("node:")))
+    return any(root in wanted for imp in module.imports for root in import_roots(imp.removeprefix("node:")))
 
 
 @functools.cache
@@ -48,7 +48,8 @@ def _name_set(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _import_roots(name: str):
+def import_roots(name: str):
+    """`a.b/c` -> `a.b/c`, `a`, `a.b`: the module and the packages it is under."""
     yield name
     for i, char in enumerate(name):
         if char in "./":

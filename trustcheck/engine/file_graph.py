@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..files import SourceFile
 from .catalog import language_catalog
-from .context import is_server_path, is_test_path
+from .context import import_roots, is_server_path, is_test_path
 from .modules import resolve_javascript
 
 _PY_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
@@ -90,20 +90,12 @@ def _imports_server(file: SourceFile, text: str, names: list[str]) -> bool:
             return True
         names = names + [n.replace(".", "_") for n in names]
     frameworks = _frameworks(language)
-    return any(prefix in frameworks for name in names for prefix in _prefixes(name))
+    return any(root in frameworks for name in names for root in import_roots(name))
 
 
 @functools.cache
 def _frameworks(language: str) -> frozenset[str]:
     return frozenset(language_catalog(language).server_frameworks)
-
-
-def _prefixes(name: str):
-    """`a.b/c` -> `a`, `a.b`, `a.b/c`: the names a module is under."""
-    for i, char in enumerate(name):
-        if char in "./":
-            yield name[:i]
-    yield name
 
 
 def _javascript_imports(file: SourceFile, text: str, index: dict[str, int]) -> tuple[list[str], set[str]]:
