@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from . import ir
 from .library import percent_format
-from .reads import holds_fields, is_singleton
+from .reads import is_singleton
 from .values import (CLEAN, HOLDER, KEY, UNKNOWN_TEXT, Step, Text, Value, concat_texts, join_all,
                      text_value)
 
@@ -347,7 +347,7 @@ class Interpreter:
                     self.calls.check_redirect_store(path + suffix, obj, value, f)
                     if not is_singleton(path) and value.strs:  # the client now points there
                         self.store_into(obj_expr, Value(strs=value.strs), f)
-                if holds_fields(path):
+                if is_singleton(path):
                     has_identity = True
                     self.program.heap_write(("m", path + ((name,) if name else ("[]",))), value)
             elif tag == "cell":

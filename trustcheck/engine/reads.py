@@ -25,14 +25,12 @@ _CARRIER_WORDS = {"headers": "the request's headers", "body": "the request body"
 
 
 def is_singleton(path: tuple) -> bool:
-    """A module attribute (os.environ, st.session_state): one object for the whole process."""
-    return "()" not in path and not path[0].startswith("?")
-
-
-def holds_fields(path: tuple) -> bool:
-    """Whether a field written into this module attribute stays there for the whole process:
-    not into an environment variable, whose value is a string (`(process.env[name] || {}).x = v`)."""
-    return is_singleton(path) and not any(path[:len(env)] == env and len(path) > len(env) for env in _ENVIRONMENTS)
+    """A module attribute (os.environ, st.session_state): one object for the whole process.
+    Not an environment variable: its value is a string, with nothing of its own to read or write
+    (`{ value: process.env.KEY }.value` is the key; `(process.env[name] || {}).x = v` stays local)."""
+    if "()" in path or path[0].startswith("?"):
+        return False
+    return not any(path[:len(env)] == env and len(path) > len(env) for env in _ENVIRONMENTS)
 
 
 _ENVIRONMENTS = (("os", "environ"), ("process", "env"))
