@@ -34,6 +34,8 @@ from .library import PASSWORD_KWARGS
 # placeholder, starts with), lower-cased: a line without any of them names no key.
 _KEY_WORDS = ("key", "token", "secret", "auth", "bearer", "passw", "sk-", "sk_", "aiza", "gsk_", "hf_", "r8_",
               "xai-", "pplx-")
+_REQUEST = re.compile(r"req(?:uest)?\b")  # starts with its literal: searched as fast as str.find
+_DECORATOR = re.compile(r"^[ \t]*@([\w.]+)", re.M)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _NAME = re.compile(r"[A-Za-z_$][\w$]*(?:-[\w$]+)*")
 _STRING = re.compile(r""""([^"\\\n]{1,200})"|'([^'\\\n]{1,200})'|`([^`\\\n]{1,200})`""")
@@ -134,16 +136,18 @@ def _seeds(graph: FileGraph, texts: dict[str, str | None]) -> set[str]:
         handler = _handles_requests(file, text, graph)
         if handler:
             handlers.add(file)
-        if (file.language == "notebook" or _names_a_key(text, handler) or _asks_for_password(text, file)
+        lower = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+        if (file.language == "notebook" or _names_a_key(text, lower, handler) or _asks_for_password(lower, file)
                 or _calls_code_rule_sink(text, language_group(file))):
             seeds.add(file.rel)
     languages = {language_group(f) for f in graph.files if f.rel in seeds}
     return seeds | {f.rel for f in handlers if language_group(f) in languages}
 
 
-def _names_a_key(text: str, in_handler: bool) -> bool:
-    """Whether a name or a string on a line with a key word says key."""
-    lower = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+def _names_a_key(text: str, lower: str, in_handler: bool) -> bool:
+    """Whether a name or a string on a line with a key word says key. `lower` is `text` with its
+    ASCII letters lower-cased, so the two line up (`str.lower` can lengthen a text: "İ" becomes
+    two characters)."""
     for line in _lines_with(text, lower, _KEY_WORDS):
         for match in _STRING.finditer(line):
             string = match.group(1) or match.group(2) or match.group(3)
@@ -157,10 +161,8 @@ def _names_a_key(text: str, in_handler: bool) -> bool:
 
 
 def _lines_with(text: str, lower: str, words: tuple[str, ...]) -> set[str]:
-    """The lines of `text` holding one of these (lower-case) words: a few, found with
-    `str.find`, which is many times faster than a regular expression over the whole text.
-    `lower` is `text` with its ASCII letters lower-cased, so the two line up (`str.lower` can
-    lengthen a text: "İ" becomes two characters)."""
+    """The lines of `text` holding one of these (lower-case) words in `lower`: a few, found with
+    `str.find`, which is many times faster than a regular expression over the whole text."""
     lines = set()
     for word in words:
         at = lower.find(word)
@@ -190,14 +192,19 @@ def _is_key_text(string: str) -> bool:
     return any(_is_key_name(part, True) for part in re.split(r"[.:/\s]+", string) if part)
 
 
-def _asks_for_password(text: str, file) -> bool:
+def _asks_for_password(lower: str, file) -> bool:
     """A password field or hidden prompt, or a library call that is a source whatever it is
-    called with (`getpass.getpass()`)."""
-    lower = text.lower()
+    called with (`getpass.getpass()`), in a lower-cased text."""
     if any(word in lower for word in _PASSWORD_WORDS):
         return True
-    sources = language_catalog(language_group(file)).unconditional_source_words
-    return any(all(word in text for word in words) for words in sources)
+    sources = _unconditional_sources(language_group(file))
+    return any(all(word in lower for word in words) for words in sources)
+
+
+@lru_cache(maxsize=None)
+def _unconditional_sources(language: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(word.lower() for word in words)
+                 for words in language_catalog(language).unconditional_source_words)
 
 
 def _calls_code_rule_sink(text: str, language: str) -> bool:
@@ -229,22 +236,25 @@ def _code_rule_calls(language: str) -> tuple[tuple[str, ...], re.Pattern[str], t
 
 
 def _handles_requests(file, text: str, graph: FileGraph) -> bool:
+    """A request handler: importing a server framework, at a server file's path, naming a request
+    (`req`, `request`) or a function reading one (`readBody`), or decorated as a route."""
     if file.rel in graph.server_files:
         return True
     language = language_group(file)
     if language == "javascript" and is_server_path(file.rel):
         return True
-    words, pattern = _request_words(language)
-    return any(word in text for word in words) and bool(pattern.search(text))
+    words, decorators = _request_words(language)
+    if any(word in text for word in words) or any(
+            at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_$")
+            for at in (match.start() for match in _REQUEST.finditer(text))):
+        return True
+    return "@" in text and any(name.rsplit(".", 1)[-1] in decorators for name in _DECORATOR.findall(text))
 
 
 @lru_cache(maxsize=None)
-def _request_words(language: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
-    """A request object, a function reading one, or a route decorator (`@app.post`, `@Get`):
-    words one of which the text must hold, and the pattern."""
+def _request_words(language: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Names only code reading a request uses (`readBody`, `next/headers`), and the last names of
+    route decorators (`@app.post` -> "post")."""
     catalog = language_catalog(language)
-    words = {"request", "req"} | set(catalog.request_readers)
-    words |= {path.split(".")[0] for path in catalog.request_objects_raw}
-    decorators = "|".join(sorted(catalog.route_decorators))
-    return (*words, "@"), re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sorted(words))})\b"
-                                     rf"|^[ \t]*@[\w.]*?\b(?:{decorators})\b", re.M)
+    words = set(catalog.request_readers) | {path.split(".")[0] for path in catalog.request_objects_raw}
+    return tuple(sorted(words)), frozenset(catalog.route_decorators)
