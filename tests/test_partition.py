@@ -9,6 +9,7 @@ from trustcheck.config import load_settings
 from trustcheck.engine.file_graph import file_graph
 from trustcheck.engine.partition import partition
 from trustcheck.engine.pipeline import OUT_OF_TIME
+from trustcheck.engine.text_facts import text_facts
 from trustcheck.files import SourceFile, discover
 from trustcheck.scan import scan_path
 
@@ -23,7 +24,11 @@ def _files(texts: dict[str, str]) -> list[SourceFile]:
 
 def _parts(texts: dict[str, str], files: list[SourceFile] | None = None, workers: int = 8):
     files = files or _files(texts)
-    return partition(file_graph(files, texts), files, texts, workers)
+    return partition(_graph(files, texts), files, workers)
+
+
+def _graph(files: list[SourceFile], texts: dict[str, str]):
+    return file_graph(files, [text_facts(f, texts[f.rel]) for f in files])
 
 
 def _together(parts, *paths: str) -> bool:
@@ -92,9 +97,9 @@ def test_parts_are_balanced_across_workers_by_the_files_they_analyze():
 def test_server_languages_come_from_imports_outside_tests():
     texts = {"api.py": "from flask import Flask\n", "tests/test_ui.js": 'import express from "express";\n',
              "ui.js": 'import React from "react";\n'}
-    assert file_graph(_files(texts), texts).servers == frozenset({"python"})
+    assert _graph(_files(texts), texts).servers == frozenset({"python"})
     texts["actions.ts"] = '"use server";\nexport async function save() {}\n'
-    assert file_graph(_files(texts), texts).servers == frozenset({"python", "javascript"})
+    assert _graph(_files(texts), texts).servers == frozenset({"python", "javascript"})
 
 
 def _many_apps(tmp_path):
@@ -115,7 +120,7 @@ def test_the_parts_in_workers_find_what_one_program_finds(tmp_path):
     settings = load_settings({}, workers=2, parallel_threshold=1)
     sources = discover(root, settings).sources
     texts = {f.rel: open(f.path).read() for f in sources}
-    assert len(partition(file_graph(sources, texts), sources, texts, 2)) == 2
+    assert len(partition(_graph(sources, texts), sources, 2)) == 2
     whole = scan_path(root, load_settings({}, workers=1))
     in_parts = scan_path(root, settings)
     assert whole.findings and _findings(in_parts) == _findings(whole)

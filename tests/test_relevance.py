@@ -9,6 +9,7 @@ from trustcheck.config import load_settings
 from trustcheck.engine.file_graph import file_graph
 from trustcheck.engine.pipeline import analyze_sources
 from trustcheck.engine.relevance import relevant_files
+from trustcheck.engine.text_facts import text_facts
 from trustcheck.files import SourceFile, discover
 
 from test_names import KEY_ENV_NAMES, KEY_FIELDS, KEY_IDENTIFIERS, KEY_LABELS, KEY_WIDGETS
@@ -22,7 +23,7 @@ def _relevant(texts: dict[str, str]) -> set[str]:
     language = {"py": "python", "js": "javascript", "ts": "typescript", "html": "markup"}
     files = [SourceFile("/nowhere/" + rel, rel, language[rel.rsplit(".", 1)[1]], len(text))
              for rel, text in texts.items()]
-    return relevant_files(file_graph(files, texts), texts)
+    return relevant_files(file_graph(files, [text_facts(f, texts[f.rel]) for f in files]))
 
 
 def test_files_that_name_no_key_and_touch_none_are_counted_not_parsed(scan_app):

@@ -121,7 +121,9 @@ def read_text(path: str, settings: Settings, check_lines: bool = True) -> tuple[
 
 def too_long(text: str, settings: Settings) -> str | None:
     """The reason to skip minified or generated text, if it is."""
-    longest = max((len(line) for line in text.splitlines()), default=0)
+    if len(text) <= settings.max_line_chars:
+        return None  # no line of it can be too long
+    longest = max(map(len, text.splitlines()), default=0)
     if longest > settings.max_line_chars:
         return f"{MINIFIED} (a line of {longest:,} characters)"
     return None

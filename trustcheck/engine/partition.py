@@ -4,7 +4,7 @@ A part is a set of files closed under the file graph (see `file_graph`): a file 
 everything it imports or is imported by, and with the files it shares state with. Joining two
 parts that did not need it only costs parallelism; splitting two that did would lose a flow.
 
-    parts = partition(file_graph(files, texts), files, texts, workers=2)   # -> [[SourceFile, ...], ...]
+    parts = partition(graph, files, workers=2)   # -> [[SourceFile, ...], ...]
 
 Where a module runs depends on the whole app (a module no server imports is server code
 when the app has a server), so each part is told which languages have a server elsewhere
@@ -16,8 +16,7 @@ from ..files import SourceFile
 from .file_graph import FileGraph
 
 
-def partition(graph: FileGraph, files: list[SourceFile], texts: dict[str, str | None],
-              workers: int) -> list[list[SourceFile]]:
+def partition(graph: FileGraph, files: list[SourceFile], workers: int) -> list[list[SourceFile]]:
     """These files (some of the graph's) in at most `workers` lists, balanced by weight, each a
     union of whole parts."""
     groups = _UnionFind(len(files))
@@ -33,7 +32,7 @@ def partition(graph: FileGraph, files: list[SourceFile], texts: dict[str, str | 
     parts: dict[int, list[SourceFile]] = {}
     for i, file in enumerate(files):
         parts.setdefault(groups.find(i), []).append(file)
-    return _balance(list(parts.values()), texts, workers)
+    return _balance(list(parts.values()), graph, workers)
 
 
 class _UnionFind:
@@ -50,18 +49,19 @@ class _UnionFind:
         self.parent[self.find(a)] = self.find(b)
 
 
-def _balance(parts: list[list[SourceFile]], texts: dict[str, str | None], bins: int) -> list[list[SourceFile]]:
+def _balance(parts: list[list[SourceFile]], graph: FileGraph, bins: int) -> list[list[SourceFile]]:
     """Heaviest part first into the lightest bin."""
     loads = [[0.0, []] for _ in range(max(1, bins))]
-    for part, weight in sorted(((p, _weight(p, texts)) for p in parts), key=lambda pw: -pw[1]):
+    for part, weight in sorted(((p, _weight(p, graph)) for p in parts), key=lambda pw: -pw[1]):
         lightest = min(loads, key=lambda load: load[0])
         lightest[0] += weight
         lightest[1].extend(part)
     return [files for _, files in loads if files]
 
 
-def _weight(part: list[SourceFile], texts: dict[str, str | None]) -> float:
+def _weight(part: list[SourceFile], graph: FileGraph) -> float:
     """The analysis costs about the same per file whatever its size, a little more for a large
     one (fitted on the benchmark's repositories: 6.9 ms a file and 0.06 s a megabyte), and next
     to nothing for a file that will be skipped (no text: binary, minified, too large)."""
-    return sum(1 + len(text) / 65536 if (text := texts.get(f.rel)) else 0.05 for f in part)
+    sizes = (graph.facts[f.rel].size for f in part)
+    return sum(1 + size / 65536 if size else 0.05 for size in sizes)

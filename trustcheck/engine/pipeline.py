@@ -35,11 +35,13 @@ from .file_graph import FileGraph, file_graph
 from .partition import partition
 from .program import AnalysisBudgetExceeded, Program
 from .python_frontend import parse_python
-from .relevance import expand, holders, library_users, relevant_files
+from .relevance import expand, holders, relevant_files
+from .text_facts import TextFacts, read_facts
 from .results import collect
 
 ENGINE_VERSION = "0.2.0"  # part of a stored report's key: a new engine scans a commit again
 OUT_OF_TIME = "not analyzed: the scan ran out of time"
+_SHARE = 200  # files read at a time by one process, in a large repository
 
 Progress = Callable[[str, int, int], None]  # (stage, files done, files in all)
 
@@ -104,15 +106,15 @@ def parse_source(file: SourceFile, settings: Settings) -> ir.Module | Skip:
 
 def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float | None = None,
                     extension_dirs: tuple[str, ...] = (), progress: Progress | None = None) -> Analysis:
-    if _workers(settings) > 1 and len(files) >= settings.parallel_threshold:
+    large = _workers(settings) > 1 and len(files) >= settings.parallel_threshold
+    if large:
         _process_context()  # the worker processes' server starts importing the engine meanwhile
-    texts = {f.rel: _peek(f, settings) for f in files}
-    graph = file_graph(files, texts)
-    relevant = relevant_files(graph, texts)
+    graph = file_graph(files, _read_facts(files, settings, large))
+    relevant = relevant_files(graph)
     while True:
-        analysis = _analyze_files([f for f in files if f.rel in relevant], graph, texts, settings, deadline,
+        analysis = _analyze_files([f for f in files if f.rel in relevant], graph, settings, deadline,
                                   extension_dirs, progress)
-        held = analysis.holding | library_users(graph, texts, analysis.libraries)
+        held = analysis.holding | _naming(files, settings, analysis.libraries)
         more = expand(graph, held, relevant)
         if more <= relevant or not analysis.complete:
             break
@@ -121,11 +123,42 @@ def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float
     return analysis
 
 
-def _analyze_files(files: list[SourceFile], graph: FileGraph, texts: dict[str, str | None], settings: Settings,
-                   deadline: float | None, extension_dirs: tuple[str, ...], progress: Progress | None) -> Analysis:
+def _read_facts(files: list[SourceFile], settings: Settings, large: bool) -> list[TextFacts]:
+    """What each file's text says. A large repository is read in shares: the worker processes
+    take them from the end while this process takes them from the start, so that neither waits
+    for the other (the workers start late: their server is still importing the engine)."""
+    if not large:
+        return read_facts(files, settings)
+    shares = [files[i:i + _SHARE] for i in range(0, len(files), _SHARE)]
+    facts: list[TextFacts] = []
+    with ProcessPoolExecutor(max_workers=_workers(settings) - 1, mp_context=_process_context()) as pool:
+        futures = [pool.submit(read_facts, shares[i], settings) for i in reversed(range(len(shares)))][::-1]
+        for share, future in zip(shares, futures):
+            if future.cancel():  # no worker has taken it yet
+                facts += read_facts(share, settings)
+        for future in futures:
+            if not future.cancelled():
+                facts += future.result()
+    return facts
+
+
+def _naming(files: list[SourceFile], settings: Settings, libraries: set[tuple[str, ...]]) -> set[str]:
+    """The files whose text names a library's state that holds the key (all of its words)."""
+    if not libraries:
+        return set()
+    found = set()
+    for file in files:
+        text, _ = read_text(file.path, settings)
+        if text and any(all(word in text for word in words) for words in libraries):
+            found.add(file.rel)
+    return found
+
+
+def _analyze_files(files: list[SourceFile], graph: FileGraph, settings: Settings, deadline: float | None,
+                   extension_dirs: tuple[str, ...], progress: Progress | None) -> Analysis:
     workers = _workers(settings)
     if workers > 1 and len(files) >= settings.parallel_threshold:
-        parts = partition(graph, files, texts, workers)
+        parts = partition(graph, files, workers)
         if len(parts) > 1:
             return _analyze_in_workers(parts, settings, deadline, extension_dirs, graph.servers, progress)
     return analyze_part(files, settings, deadline, extension_dirs, graph.servers, progress)
@@ -226,15 +259,9 @@ def _process_context():
     threads, and forking a process with threads can copy a lock another thread holds. The
     server is started here (once per process), importing the engine while this process goes on."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, f"{__package__}.preload"])
     forkserver.ensure_running()
     return context
-
-
-def _peek(file: SourceFile, settings: Settings) -> str | None:
-    """A file's text for the file graph's regular expressions (None for one that will be skipped)."""
-    text, _ = read_text(file.path, settings)
-    return text
 
 
 def deadline_after(seconds: float) -> float:
