@@ -27,12 +27,8 @@ class FileGraph:
     files: list[SourceFile]
     facts: dict[str, TextFacts]  # path -> what its text says
     imports: dict[str, set[str]]  # path -> the app's files it imports
+    channels: dict[str, str]  # path -> the state it shares with files it does not import
     servers: frozenset[str]  # languages in which some file imports a server framework
-
-    @property
-    def channels(self) -> dict[str, str]:
-        """path -> the state it shares with files it does not import."""
-        return {path: facts.channel for path, facts in self.facts.items() if facts.channel}
 
     def importers(self) -> dict[str, set[str]]:
         """path -> the app's files that import it."""
@@ -54,8 +50,9 @@ def file_graph(files: list[SourceFile], facts: list[TextFacts]) -> FileGraph:
             imports[file.rel] = python.resolve(file.rel, fact.imports)
         else:
             imports[file.rel] = _javascript_imports(file.rel, fact, index)
+    channels = {fact.rel: fact.channel for fact in facts if fact.channel}
     servers = frozenset(fact.language for fact in facts if fact.server)
-    return FileGraph(files, by_path, imports, servers)
+    return FileGraph(files, by_path, imports, channels, servers)
 
 
 def _javascript_imports(path: str, fact: TextFacts, index: dict[str, int]) -> set[str]:

@@ -8,9 +8,10 @@ kept in the state of a file that other files import, those are added and the ana
 
 A small app is analyzed as one program in this process. A large one (at least
 `settings.parallel_threshold` files to parse) is split into parts closed under imports
-(see `partition`), one per worker: this process analyzes the largest itself, and each worker
-process parses and analyzes another: only findings come back, since handing a parsed file from
-one process to another costs as much as parsing it.
+(see `partition`), a few per process, each analyzed as a program of its own: this process and
+the worker processes take them in turn, and each parses and analyzes its parts itself: only
+findings come back, since handing a parsed file from one process to another costs as much as
+parsing it. The files of a large repository are read the same way, before (see `text_facts`).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import multiprocessing
 from multiprocessing import forkserver
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
@@ -42,6 +43,7 @@ from .results import collect
 ENGINE_VERSION = "0.2.0"  # part of a stored report's key: a new engine scans a commit again
 OUT_OF_TIME = "not analyzed: the scan ran out of time"
 _SHARE = 200  # files read at a time by one process, in a large repository
+_PARTS_PER_WORKER = 4  # more parts than processes, so that one finishing early takes another
 
 Progress = Callable[[str, int, int], None]  # (stage, files done, files in all)
 
@@ -107,39 +109,52 @@ def parse_source(file: SourceFile, settings: Settings) -> ir.Module | Skip:
 def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float | None = None,
                     extension_dirs: tuple[str, ...] = (), progress: Progress | None = None) -> Analysis:
     large = _workers(settings) > 1 and len(files) >= settings.parallel_threshold
-    if large:
-        _process_context()  # the worker processes' server starts importing the engine meanwhile
-    graph = file_graph(files, _read_facts(files, settings, large))
-    relevant = relevant_files(graph)
-    while True:
-        analysis = _analyze_files([f for f in files if f.rel in relevant], graph, settings, deadline,
-                                  extension_dirs, progress)
-        held = analysis.holding | _naming(files, settings, analysis.libraries)
-        more = expand(graph, held, relevant)
-        if more <= relevant or not analysis.complete:
-            break
-        relevant = more
+    pool = ProcessPoolExecutor(_workers(settings) - 1, mp_context=_process_context()) if large else None
+    try:
+        graph = file_graph(files, _read_facts(files, settings, pool))
+        relevant = relevant_files(graph)
+        while True:
+            analysis = _analyze_files([f for f in files if f.rel in relevant], graph, settings, deadline,
+                                      extension_dirs, progress, pool)
+            held = analysis.holding | _naming(files, settings, analysis.libraries)
+            more = expand(graph, held, relevant)
+            if more <= relevant or not analysis.complete:
+                break
+            relevant = more
+    finally:
+        if pool:  # a worker with a large heap takes a while to exit: not waited for
+            pool.shutdown(wait=False, cancel_futures=True)
     analysis.unrelated = [f.rel for f in files if f.rel not in relevant]
     return analysis
 
 
-def _read_facts(files: list[SourceFile], settings: Settings, large: bool) -> list[TextFacts]:
-    """What each file's text says. A large repository is read in shares: the worker processes
-    take them from the end while this process takes them from the start, so that neither waits
-    for the other (the workers start late: their server is still importing the engine)."""
-    if not large:
+def _read_facts(files: list[SourceFile], settings: Settings, pool: ProcessPoolExecutor | None) -> list[TextFacts]:
+    """What each file's text says; a large repository's files in shares across processes."""
+    if pool is None:
         return read_facts(files, settings)
     shares = [files[i:i + _SHARE] for i in range(0, len(files), _SHARE)]
-    facts: list[TextFacts] = []
-    with ProcessPoolExecutor(max_workers=_workers(settings) - 1, mp_context=_process_context()) as pool:
-        futures = [pool.submit(read_facts, shares[i], settings) for i in reversed(range(len(shares)))][::-1]
-        for share, future in zip(shares, futures):
-            if future.cancel():  # no worker has taken it yet
-                facts += read_facts(share, settings)
-        for future in futures:
-            if not future.cancelled():
-                facts += future.result()
-    return facts
+    return [fact for facts in _shared_out(pool, shares, read_facts, settings) for fact in facts]
+
+
+def _shared_out(pool: ProcessPoolExecutor, shares: list[list[SourceFile]], work: Callable, *args,
+                progress: Callable[[int], None] | None = None) -> list:
+    """`work(share, *args)` for every share, in this process and the pool's: the workers take
+    shares from the end while this process takes them from the start, so that none waits for
+    another (the workers start late: their server may still be importing the engine).
+    `progress` is told how many files each finished share had."""
+    results = []
+    futures = [pool.submit(work, share, *args) for share in reversed(shares)][::-1]
+    for share, future in zip(shares, futures):
+        if future.cancel():  # no worker has taken it yet
+            results.append(work(share, *args))
+            if progress:
+                progress(len(share))
+    for share, future in zip(shares, futures):
+        if not future.cancelled():
+            results.append(future.result())
+            if progress:
+                progress(len(share))
+    return results
 
 
 def _naming(files: list[SourceFile], settings: Settings, libraries: set[tuple[str, ...]]) -> set[str]:
@@ -155,12 +170,12 @@ def _naming(files: list[SourceFile], settings: Settings, libraries: set[tuple[st
 
 
 def _analyze_files(files: list[SourceFile], graph: FileGraph, settings: Settings, deadline: float | None,
-                   extension_dirs: tuple[str, ...], progress: Progress | None) -> Analysis:
-    workers = _workers(settings)
-    if workers > 1 and len(files) >= settings.parallel_threshold:
-        parts = partition(graph, files, workers)
+                   extension_dirs: tuple[str, ...], progress: Progress | None,
+                   pool: ProcessPoolExecutor | None) -> Analysis:
+    if pool is not None and len(files) >= settings.parallel_threshold:
+        parts = partition(graph, files, _workers(settings) * _PARTS_PER_WORKER)
         if len(parts) > 1:
-            return _analyze_in_workers(parts, settings, deadline, extension_dirs, graph.servers, progress)
+            return _analyze_in_workers(pool, parts, settings, deadline, extension_dirs, graph.servers, progress)
     return analyze_part(files, settings, deadline, extension_dirs, graph.servers, progress)
 
 
@@ -228,25 +243,22 @@ def _collector_spared():
         gc.unfreeze()
 
 
-def _analyze_in_workers(parts: list[list[SourceFile]], settings: Settings, deadline: float | None,
-                        extension_dirs: tuple[str, ...], servers: frozenset[str],
+def _analyze_in_workers(pool: ProcessPoolExecutor, parts: list[list[SourceFile]], settings: Settings,
+                        deadline: float | None, extension_dirs: tuple[str, ...], servers: frozenset[str],
                         progress: Progress | None) -> Analysis:
-    """The largest part here, each other part in a worker process of its own, all at once."""
+    """Each part as a program of its own, shared out among this process and the workers."""
     total = sum(len(part) for part in parts)
-    mine, *others = sorted(parts, key=len, reverse=True)
-    analysis = Analysis()
-    with ProcessPoolExecutor(max_workers=len(others), mp_context=_process_context()) as pool:
-        futures = {pool.submit(analyze_part, part, settings, deadline, extension_dirs, servers): len(part)
-                   for part in others}
-        analysis.add(analyze_part(mine, settings, deadline, extension_dirs, servers))
-        done = len(mine)
+    done = [0]
+
+    def advance(files: int) -> None:
+        done[0] += files
         if progress:
-            progress("analyzing", done, total)
-        for future in as_completed(futures):
-            analysis.add(future.result())
-            done += futures[future]
-            if progress:
-                progress("analyzing", done, total)
+            progress("analyzing", done[0], total)
+
+    analysis = Analysis()
+    for part in _shared_out(pool, parts, analyze_part, settings, deadline, extension_dirs, servers,
+                            progress=advance):
+        analysis.add(part)
     return analysis
 
 
