@@ -8,6 +8,7 @@ from dataclasses import replace
 from trustcheck.config import load_settings
 from trustcheck.engine.file_graph import file_graph
 from trustcheck.engine.partition import partition
+from trustcheck.engine import pipeline
 from trustcheck.engine.pipeline import OUT_OF_TIME
 from trustcheck.engine.text_facts import text_facts
 from trustcheck.files import SourceFile, discover
@@ -115,8 +116,11 @@ def _findings(report):
     return sorted((f.rule, f.file, f.line, tuple((s.file, s.line) for s in f.trace)) for f in report.findings)
 
 
-def test_the_parts_in_workers_find_what_one_program_finds(tmp_path):
+def test_the_parts_in_workers_find_what_one_program_finds(tmp_path, monkeypatch):
     root = _many_apps(tmp_path)
+    (root / "deploy.env").write_text("OPENAI_API_KEY=sk-proj-" + "a1B2c3D4e5" * 5 + "\n", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "_PARALLEL_READING", 1)  # read the files and committed keys in workers too
+    monkeypatch.setattr(pipeline, "_SHARE", 3)
     settings = load_settings({}, workers=2, parallel_threshold=1)
     sources = discover(root, settings).sources
     texts = {f.rel: open(f.path).read() for f in sources}
@@ -124,6 +128,7 @@ def test_the_parts_in_workers_find_what_one_program_finds(tmp_path):
     whole = scan_path(root, load_settings({}, workers=1))
     in_parts = scan_path(root, settings)
     assert whole.findings and _findings(in_parts) == _findings(whole)
+    assert any(f.rule == "hardcoded-secret" and f.file == "deploy.env" for f in in_parts.findings)
     assert in_parts.coverage.files == whole.coverage.files and in_parts.coverage.complete
     assert in_parts.app_kind == whole.app_kind
 

@@ -10,7 +10,7 @@ from typing import Callable
 
 from .archive import extract_archive, is_archive
 from .config import Settings, load_settings
-from .engine.pipeline import ENGINE_VERSION, analyze_sources, deadline_after
+from .engine.pipeline import ENGINE_VERSION, Workers, analyze_sources, deadline_after
 from .engine.context import extension_folders, is_test_path
 from .errors import TargetError
 from .fetch import Fetched, fetch_repository
@@ -67,9 +67,11 @@ def scan_folder(root: Path, settings: Settings, target: Target, progress: Progre
     started = time.monotonic()
     deadline = deadline_after(settings.scan_seconds)
     inventory = discover(root, settings)
-    analysis = analyze_sources(inventory.sources, settings, deadline, extension_folders(_manifests(inventory)),
-                               progress)
-    secrets = find_committed_secrets(inventory.text_files, settings) + _minified_bundles(inventory, analysis)
+    with Workers(settings, len(inventory.sources)) as workers:
+        committed = workers.aside(find_committed_secrets, inventory.text_files, settings)
+        analysis = analyze_sources(inventory.sources, settings, deadline, extension_folders(_manifests(inventory)),
+                                   progress, workers)
+        secrets = committed() + _minified_bundles(inventory, analysis)
     analyzed = set(analysis.analyzed) | set(analysis.unrelated)
     coverage = Coverage(
         files=len(analyzed),

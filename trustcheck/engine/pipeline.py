@@ -43,6 +43,7 @@ from .results import collect
 ENGINE_VERSION = "0.2.0"  # part of a stored report's key: a new engine scans a commit again
 OUT_OF_TIME = "not analyzed: the scan ran out of time"
 _SHARE = 200  # files read at a time by one process, in a large repository
+_PARALLEL_READING = 2000  # files from which reading them in several processes pays
 _PARTS_PER_WORKER = 4  # more parts than processes, so that one finishing early takes another
 
 Progress = Callable[[str, int, int], None]  # (stage, files done, files in all)
@@ -107,33 +108,71 @@ def parse_source(file: SourceFile, settings: Settings) -> ir.Module | Skip:
 
 
 def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float | None = None,
-                    extension_dirs: tuple[str, ...] = (), progress: Progress | None = None) -> Analysis:
-    large = _workers(settings) > 1 and len(files) >= settings.parallel_threshold
-    pool = ProcessPoolExecutor(_workers(settings) - 1, mp_context=_process_context()) if large else None
-    try:
-        graph = file_graph(files, _read_facts(files, settings, pool))
-        relevant = relevant_files(graph)
-        while True:
-            analysis = _analyze_files([f for f in files if f.rel in relevant], graph, settings, deadline,
-                                      extension_dirs, progress, pool)
-            held = analysis.holding | _naming(files, settings, analysis.libraries)
-            more = expand(graph, held, relevant)
-            if more <= relevant or not analysis.complete:
-                break
-            relevant = more
-    finally:
-        if pool:  # a worker with a large heap takes a while to exit: not waited for
-            pool.shutdown(wait=False, cancel_futures=True)
+                    extension_dirs: tuple[str, ...] = (), progress: Progress | None = None,
+                    workers: Workers | None = None) -> Analysis:
+    """`workers`: the scan's worker processes, when it has other work for them (see `Workers`)."""
+    if workers is None:
+        with Workers(settings, len(files)) as own:
+            return analyze_sources(files, settings, deadline, extension_dirs, progress, own)
+    graph = file_graph(files, _read_facts(files, settings, workers))
+    relevant = relevant_files(graph)
+    while True:
+        analysis = _analyze_files([f for f in files if f.rel in relevant], graph, settings, deadline,
+                                  extension_dirs, progress, workers)
+        held = analysis.holding | _naming(files, settings, analysis.libraries)
+        more = expand(graph, held, relevant)
+        if more <= relevant or not analysis.complete:
+            break
+        relevant = more
     analysis.unrelated = [f.rel for f in files if f.rel not in relevant]
     return analysis
 
 
-def _read_facts(files: list[SourceFile], settings: Settings, pool: ProcessPoolExecutor | None) -> list[TextFacts]:
-    """What each file's text says; a large repository's files in shares across processes."""
-    if pool is None:
+class Workers:
+    """The worker processes of a scan of `files` source files: none for a small repository;
+    started when first needed; not waited for at the end (a worker with a large heap takes a
+    while to exit).
+
+        with Workers(settings, len(files)) as workers:
+            secrets = workers.aside(find_committed_secrets, text_files, settings)  # a worker's, if any
+            analysis = analyze_sources(files, settings, workers=workers)
+            found = secrets()
+    """
+
+    def __init__(self, settings: Settings, files: int):
+        self.size = _workers(settings) - 1 if files >= settings.parallel_threshold else 0
+        self.files = files
+        self._pool: ProcessPoolExecutor | None = None
+        if self.size:
+            _process_context()  # the workers' server starts importing the engine meanwhile
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.size, mp_context=_process_context())
+        return self._pool
+
+    def aside(self, work: Callable, *args) -> Callable[[], object]:
+        """`work(*args)` in a worker while this process goes on, for a very large repository
+        (`_PARALLEL_READING` files); here, when its result is asked for, otherwise."""
+        if self.size and self.files >= _PARALLEL_READING:
+            return self.pool().submit(work, *args).result
+        return lambda: work(*args)
+
+
+def _read_facts(files: list[SourceFile], settings: Settings, workers: Workers) -> list[TextFacts]:
+    """What each file's text says; the files of a very large repository in shares across
+    processes (below `_PARALLEL_READING` files, starting a worker costs more than it saves)."""
+    if not workers.size or len(files) < _PARALLEL_READING:
         return read_facts(files, settings)
     shares = [files[i:i + _SHARE] for i in range(0, len(files), _SHARE)]
-    return [fact for facts in _shared_out(pool, shares, read_facts, settings) for fact in facts]
+    return [fact for facts in _shared_out(workers.pool(), shares, read_facts, settings) for fact in facts]
 
 
 def _shared_out(pool: ProcessPoolExecutor, shares: list[list[SourceFile]], work: Callable, *args,
@@ -170,12 +209,12 @@ def _naming(files: list[SourceFile], settings: Settings, libraries: set[tuple[st
 
 
 def _analyze_files(files: list[SourceFile], graph: FileGraph, settings: Settings, deadline: float | None,
-                   extension_dirs: tuple[str, ...], progress: Progress | None,
-                   pool: ProcessPoolExecutor | None) -> Analysis:
-    if pool is not None and len(files) >= settings.parallel_threshold:
-        parts = partition(graph, files, _workers(settings) * _PARTS_PER_WORKER)
+                   extension_dirs: tuple[str, ...], progress: Progress | None, workers: Workers) -> Analysis:
+    if workers.size and len(files) >= settings.parallel_threshold:
+        parts = partition(graph, files, (workers.size + 1) * _PARTS_PER_WORKER)
         if len(parts) > 1:
-            return _analyze_in_workers(pool, parts, settings, deadline, extension_dirs, graph.servers, progress)
+            return _analyze_in_workers(workers.pool(), parts, settings, deadline, extension_dirs, graph.servers,
+                                       progress)
     return analyze_part(files, settings, deadline, extension_dirs, graph.servers, progress)
 
 
