@@ -130,8 +130,9 @@ def analyze_sources(files: list[SourceFile], settings: Settings, deadline: float
 
 class Workers:
     """The worker processes of a scan of `files` source files: none for a small repository;
-    started when first needed; not waited for at the end (a worker with a large heap takes a
-    while to exit).
+    started when first needed (their server importing the engine slows this process down on
+    these machines, whose two cores share one); not waited for at the end (a worker with a large
+    heap takes a while to exit).
 
         with Workers(settings, len(files)) as workers:
             secrets = workers.aside(find_committed_secrets, text_files, settings)  # a worker's, if any
@@ -143,8 +144,6 @@ class Workers:
         self.size = _workers(settings) - 1 if files >= settings.parallel_threshold else 0
         self.files = files
         self._pool: ProcessPoolExecutor | None = None
-        if self.size:
-            _process_context()  # the workers' server starts importing the engine meanwhile
 
     def __enter__(self) -> Workers:
         return self
