@@ -40,7 +40,7 @@ from .relevance import expand, holders, relevant_files
 from .text_facts import TextFacts, read_facts
 from .results import collect
 
-ENGINE_VERSION = "0.2.0"  # part of a stored report's key: a new engine scans a commit again
+ENGINE_VERSION = "0.3.0"  # part of a stored report's key: a new engine scans a commit again
 OUT_OF_TIME = "not analyzed: the scan ran out of time"
 _SHARE = 200  # files read at a time by one process, in a large repository
 _PARALLEL_READING = 2000  # files from which reading them in several processes pays
