@@ -44,7 +44,8 @@ def test_what_names_a_key_is_what_the_catalog_calls_one():
         "header.js": 'fetch(u, { headers: { "x-api-key": k } });\n',
         "hidden.py": "import getpass\nx = getpass.getpass()\n",
         "page.html": '<input type="password" id="k">\n',
-        "route.py": "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef root(token: str):\n    return 1\n",
+        "route.py": "from fastapi import FastAPI\napp = FastAPI()\n"
+                    "@app.get('/')\ndef root(token: str):\n    return 1\n",
         "remote.py": "import requests\nexec(requests.get(u).text)\n",
         "list.js": "items.map((item) => <li key={item.id}>{item.title}</li>);\n",
         "sort.py": "rows = sorted(rows, key=len)\nmodel.eval()\npattern = re.compile('x')\n",
@@ -141,7 +142,7 @@ def _library_state(folder, texts: dict[str, str]) -> set[tuple[str, ...]]:
 
 
 def test_the_key_written_to_the_environment_is_library_state_but_not_a_field_of_a_variable(tmp_path):
-    assert _library_state(tmp_path / "py", {"a.py": 'import os\nimport sys\nos.environ[sys.argv[1]] = input("API key")\n'}) \
-        == {("environ",)}
+    python = 'import os\nimport sys\nos.environ[sys.argv[1]] = input("API key")\n'
+    assert _library_state(tmp_path / "py", {"a.py": python}) == {("environ",)}
     assert _library_state(tmp_path / "js", {"b.js": 'const slot = process.env[process.argv[2]] || {};\n'
                                              'slot.value = prompt("API key");\nconsole.log(slot.value);\n'}) == set()
