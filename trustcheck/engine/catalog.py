@@ -123,7 +123,7 @@ class LanguageCatalog:
         request = raw["request"]
         self.request_objects = PatternIndex[bool]()
         self.request_objects.add(request["objects"], True)
-        self.request_objects_raw = tuple(request["objects"])
+        self.request_object_roots = frozenset(path.split(".")[0] for path in request["objects"])  # `flask`
         self.request_param_names = frozenset(request["param_names"])
         self.request_annotations = frozenset(request["annotations"])
         self.route_decorators = frozenset(request["route_decorators"])

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from multiprocessing import forkserver
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -157,18 +156,24 @@ class Workers:
             self._pool = ProcessPoolExecutor(self.size, mp_context=_process_context())
         return self._pool
 
+    @property
+    def very_large(self) -> bool:
+        """Whether the repository is large enough (`_PARALLEL_READING` files) for its reading to
+        be shared out too: below that, starting a worker costs more than it saves."""
+        return bool(self.size) and self.files >= _PARALLEL_READING
+
     def aside(self, work: Callable, *args) -> Callable[[], object]:
-        """`work(*args)` in a worker while this process goes on, for a very large repository
-        (`_PARALLEL_READING` files); here, when its result is asked for, otherwise."""
-        if self.size and self.files >= _PARALLEL_READING:
+        """`work(*args)` in a worker while this process goes on, for a very large repository;
+        here, when its result is asked for, otherwise."""
+        if self.very_large:
             return self.pool().submit(work, *args).result
         return lambda: work(*args)
 
 
 def _read_facts(files: list[SourceFile], settings: Settings, workers: Workers) -> list[TextFacts]:
     """What each file's text says; the files of a very large repository in shares across
-    processes (below `_PARALLEL_READING` files, starting a worker costs more than it saves)."""
-    if not workers.size or len(files) < _PARALLEL_READING:
+    processes."""
+    if not workers.very_large:
         return read_facts(files, settings)
     shares = [files[i:i + _SHARE] for i in range(0, len(files), _SHARE)]
     return [fact for facts in _shared_out(workers.pool(), shares, read_facts, settings) for fact in facts]
@@ -306,11 +311,10 @@ def _workers(settings: Settings) -> int:
 
 def _process_context():
     """Workers start from a clean server process, not forked from this one: the site scans in
-    threads, and forking a process with threads can copy a lock another thread holds. The
-    server is started here (once per process), importing the engine while this process goes on."""
+    threads, and forking a process with threads can copy a lock another thread holds. The server
+    (one per process, started with the first worker) imports the engine once for all workers."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, f"{__package__}.preload"])
-    forkserver.ensure_running()
     return context
 
 

@@ -95,8 +95,8 @@ def text_facts(file: SourceFile, text: str | None) -> TextFacts:
     lower = text.lower()
     if len(lower) != len(text):  # "İ" lower-cased is two characters: keep the two texts aligned
         lower = text.translate(_ASCII_LOWER)
-    seed = (file.language == "notebook" or _names_a_key(text, lower, handler) or _asks_for_password(lower, language)
-            or _calls_code_rule_sink(text, language))
+    seed = (file.language == "notebook" or _names_a_key(text, lower, handler)
+            or _asks_for_password(text, lower, language) or _calls_code_rule_sink(text, language))
     return TextFacts(file.rel, language, len(text), imports, sources, server, _shared_channel(file, text), handler,
                      seed)
 
@@ -180,7 +180,7 @@ def _request_words(language: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """Names only code reading a request uses (`readBody`, `next/headers`), and the last names of
     route decorators (`@app.post` -> "post")."""
     catalog = language_catalog(language)
-    words = set(catalog.request_readers) | {path.split(".")[0] for path in catalog.request_objects_raw}
+    words = set(catalog.request_readers) | catalog.request_object_roots
     return tuple(sorted(words)), frozenset(catalog.route_decorators)
 
 
@@ -234,18 +234,12 @@ def _is_key_text(string: str) -> bool:
     return any(_is_key_name(part, True) for part in re.split(r"[.:/\s]+", string) if part)
 
 
-def _asks_for_password(lower: str, language: str) -> bool:
-    """A password field or hidden prompt, or a library call that is a source whatever it is
-    called with (`getpass.getpass()`), in a lower-cased text."""
+def _asks_for_password(text: str, lower: str, language: str) -> bool:
+    """A password field or hidden prompt (its words looked for in the lower-cased text), or a
+    library call that is a source whatever it is called with (`getpass.getpass()`)."""
     if any(word in lower for word in _PASSWORD_WORDS):
         return True
-    return any(all(word in lower for word in words) for words in _unconditional_sources(language))
-
-
-@cache
-def _unconditional_sources(language: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(word.lower() for word in words)
-                 for words in language_catalog(language).unconditional_source_words)
+    return any(all(word in text for word in words) for words in language_catalog(language).unconditional_source_words)
 
 
 def _calls_code_rule_sink(text: str, language: str) -> bool:
