@@ -64,7 +64,7 @@ def holders(program) -> tuple[set[str], set[tuple[str, ...]]]:
     an object's or class's field, a page's state or store), and the words naming the library
     state that holds it (`openai.api_key = key`: every file naming both may read it back)."""
     paths: set[str] = set()
-    libraries: set[str] = set()
+    libraries: set[tuple[str, ...]] = set()
     for cell, value in program.heap.cells.items():
         if not _holds_taint(value):
             continue

@@ -75,11 +75,7 @@ def language_group(file: SourceFile) -> str:
 
 def read_facts(files: list[SourceFile], settings: Settings) -> list[TextFacts]:
     """Read these files and say what their texts say."""
-    out = []
-    for file in files:
-        text, _ = read_text(file.path, settings)
-        out.append(text_facts(file, text))
-    return out
+    return [text_facts(file, read_text(file.path, settings)[0]) for file in files]
 
 
 def text_facts(file: SourceFile, text: str | None) -> TextFacts:
